@@ -1,0 +1,341 @@
+package dev.signaling.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every policy and limit of the protocol, immutable and validated when built. The defaults are
+ * those of the protocol document; {@link #defaults()} returns them.
+ *
+ * <pre>{@code
+ * SignalingConfig config = SignalingConfig.builder()
+ *     .duplicatePolicy(DuplicatePolicy.REJECT)
+ *     .maxMessageBytes(64 * 1024)
+ *     .build();
+ * }</pre>
+ */
+public final class SignalingConfig {
+
+  private final DuplicatePolicy duplicatePolicy;
+  private final boolean senderBinding;
+  private final RolePolicy rolePolicy;
+  private final int maxMessageBytes;
+  private final int maxConnections;
+  private final int maxIdLength;
+  private final int maxKeyLength;
+  private final int maxRoles;
+  private final int maxRoleLength;
+  private final int rateLimitPerSecond;
+  private final int rateLimitBurst;
+  private final long maxQueuedBytes;
+  private final Duration handshakeTimeout;
+  private final Duration pingInterval;
+  private final Ticker ticker;
+
+  private SignalingConfig(Builder b) {
+    this.duplicatePolicy = b.duplicatePolicy;
+    this.senderBinding = b.senderBinding;
+    this.rolePolicy = b.rolePolicy;
+    this.maxMessageBytes = b.maxMessageBytes;
+    this.maxConnections = b.maxConnections;
+    this.maxIdLength = b.maxIdLength;
+    this.maxKeyLength = b.maxKeyLength;
+    this.maxRoles = b.maxRoles;
+    this.maxRoleLength = b.maxRoleLength;
+    this.rateLimitPerSecond = b.rateLimitPerSecond;
+    this.rateLimitBurst = b.rateLimitBurst;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.pingInterval = b.pingInterval;
+    this.ticker = b.ticker;
+  }
+
+  /** The protocol's defaults. */
+  public static SignalingConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder preset with the protocol's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder preset with this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** What a register of an already registered nodeId does. Default {@code REPLACE}. */
+  public DuplicatePolicy duplicatePolicy() {
+    return duplicatePolicy;
+  }
+
+  /** Whether a signal's {@code from} must equal the sender's nodeId. Default {@code true}. */
+  public boolean senderBinding() {
+    return senderBinding;
+  }
+
+  /** Which role assignments are accepted. Default {@link RolePolicy#ALLOW_ALL}. */
+  public RolePolicy rolePolicy() {
+    return rolePolicy;
+  }
+
+  /** Largest accepted message, in bytes of UTF-8; larger closes with {@code 1009}. Default 1 MiB. */
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /** Open connections at most; further handshakes get HTTP {@code 503}. Default 10,000. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Longest {@code nodeId} and {@code username}, in characters. Default 256. */
+  public int maxIdLength() {
+    return maxIdLength;
+  }
+
+  /** Longest {@code publicKey} and {@code encryptionKey}, in characters. Default 4,096. */
+  public int maxKeyLength() {
+    return maxKeyLength;
+  }
+
+  /** Most roles in one {@code role-assign}. Default 64. */
+  public int maxRoles() {
+    return maxRoles;
+  }
+
+  /** Longest role, in characters. Default 256. */
+  public int maxRoleLength() {
+    return maxRoleLength;
+  }
+
+  /**
+   * Messages per second one connection may send, sustained; {@code 0} switches rate limiting
+   * off. Default 1,000.
+   */
+  public int rateLimitPerSecond() {
+    return rateLimitPerSecond;
+  }
+
+  /** Messages one connection may send in a burst above the sustained rate. Default 2,000. */
+  public int rateLimitBurst() {
+    return rateLimitBurst;
+  }
+
+  /** Whether rate limiting is on. */
+  public boolean rateLimited() {
+    return rateLimitPerSecond > 0;
+  }
+
+  /**
+   * Unsent bytes that may queue for one connection before it is closed with {@code 1008 slow
+   * consumer}. Default 8 MiB.
+   */
+  public long maxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
+  /** Time within which an HTTP request or WebSocket handshake must complete. Default 10 s. */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** Interval of WebSocket ping/pong liveness checks. Default 30 s. */
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  /** The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  @Override
+  public String toString() {
+    return "SignalingConfig{duplicatePolicy=" + duplicatePolicy
+        + ", senderBinding=" + senderBinding
+        + ", maxMessageBytes=" + maxMessageBytes
+        + ", maxConnections=" + maxConnections
+        + ", maxIdLength=" + maxIdLength
+        + ", maxKeyLength=" + maxKeyLength
+        + ", maxRoles=" + maxRoles
+        + ", maxRoleLength=" + maxRoleLength
+        + ", rateLimitPerSecond=" + rateLimitPerSecond
+        + ", rateLimitBurst=" + rateLimitBurst
+        + ", maxQueuedBytes=" + maxQueuedBytes
+        + ", handshakeTimeout=" + handshakeTimeout
+        + ", pingInterval=" + pingInterval + '}';
+  }
+
+  /** Builds a {@link SignalingConfig}; {@link #build()} rejects values that make no sense. */
+  public static final class Builder {
+    private DuplicatePolicy duplicatePolicy = DuplicatePolicy.REPLACE;
+    private boolean senderBinding = true;
+    private RolePolicy rolePolicy = RolePolicy.ALLOW_ALL;
+    private int maxMessageBytes = 1 << 20;
+    private int maxConnections = 10_000;
+    private int maxIdLength = 256;
+    private int maxKeyLength = 4096;
+    private int maxRoles = 64;
+    private int maxRoleLength = 256;
+    private int rateLimitPerSecond = 1000;
+    private int rateLimitBurst = 2000;
+    private long maxQueuedBytes = 8L << 20;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration pingInterval = Duration.ofSeconds(30);
+    private Ticker ticker = Ticker.SYSTEM;
+
+    private Builder() {}
+
+    private Builder(SignalingConfig c) {
+      duplicatePolicy = c.duplicatePolicy;
+      senderBinding = c.senderBinding;
+      rolePolicy = c.rolePolicy;
+      maxMessageBytes = c.maxMessageBytes;
+      maxConnections = c.maxConnections;
+      maxIdLength = c.maxIdLength;
+      maxKeyLength = c.maxKeyLength;
+      maxRoles = c.maxRoles;
+      maxRoleLength = c.maxRoleLength;
+      rateLimitPerSecond = c.rateLimitPerSecond;
+      rateLimitBurst = c.rateLimitBurst;
+      maxQueuedBytes = c.maxQueuedBytes;
+      handshakeTimeout = c.handshakeTimeout;
+      pingInterval = c.pingInterval;
+      ticker = c.ticker;
+    }
+
+    /** See {@link SignalingConfig#duplicatePolicy()}. */
+    public Builder duplicatePolicy(DuplicatePolicy policy) {
+      this.duplicatePolicy = Objects.requireNonNull(policy, "duplicatePolicy");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#senderBinding()}. */
+    public Builder senderBinding(boolean on) {
+      this.senderBinding = on;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#rolePolicy()}. */
+    public Builder rolePolicy(RolePolicy policy) {
+      this.rolePolicy = Objects.requireNonNull(policy, "rolePolicy");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxMessageBytes()}. */
+    public Builder maxMessageBytes(int bytes) {
+      this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxConnections()}. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxIdLength()}. */
+    public Builder maxIdLength(int chars) {
+      this.maxIdLength = chars;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxKeyLength()}. */
+    public Builder maxKeyLength(int chars) {
+      this.maxKeyLength = chars;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxRoles()}. */
+    public Builder maxRoles(int roles) {
+      this.maxRoles = roles;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxRoleLength()}. */
+    public Builder maxRoleLength(int chars) {
+      this.maxRoleLength = chars;
+      return this;
+    }
+
+    /**
+     * Sets the per-connection rate limit; {@code perSecond == 0} switches it off.
+     *
+     * @param perSecond messages per second, sustained
+     * @param burst messages allowed in a burst (at least {@code perSecond} when on)
+     */
+    public Builder rateLimit(int perSecond, int burst) {
+      this.rateLimitPerSecond = perSecond;
+      this.rateLimitBurst = burst;
+      return this;
+    }
+
+    /** Switches the per-connection rate limit off (for throughput benchmarks). */
+    public Builder noRateLimit() {
+      return rateLimit(0, 0);
+    }
+
+    /** See {@link SignalingConfig#maxQueuedBytes()}. */
+    public Builder maxQueuedBytes(long bytes) {
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#handshakeTimeout()}. */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#pingInterval()}. */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = Objects.requireNonNull(interval, "pingInterval");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#ticker()}. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the first value that makes no sense
+     */
+    public SignalingConfig build() {
+      positive("maxMessageBytes", maxMessageBytes);
+      positive("maxConnections", maxConnections);
+      positive("maxIdLength", maxIdLength);
+      positive("maxKeyLength", maxKeyLength);
+      positive("maxRoles", maxRoles);
+      positive("maxRoleLength", maxRoleLength);
+      positive("maxQueuedBytes", maxQueuedBytes);
+      if (rateLimitPerSecond < 0) {
+        throw new IllegalArgumentException("rateLimitPerSecond must be >= 0: " + rateLimitPerSecond);
+      }
+      if (rateLimitPerSecond > 0 && rateLimitBurst < rateLimitPerSecond) {
+        throw new IllegalArgumentException(
+            "rateLimitBurst must be >= rateLimitPerSecond: " + rateLimitBurst + " < " + rateLimitPerSecond);
+      }
+      positive("handshakeTimeout", handshakeTimeout);
+      positive("pingInterval", pingInterval);
+      return new SignalingConfig(this);
+    }
+
+    private static void positive(String name, long value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + " must be > 0: " + value);
+      }
+    }
+
+    private static void positive(String name, Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0: " + value);
+      }
+    }
+  }
+}

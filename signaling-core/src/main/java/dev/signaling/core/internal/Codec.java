@@ -1,0 +1,280 @@
+package dev.signaling.core.internal;
+
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.signaling.core.Participant;
+import dev.signaling.core.spi.OutboundMessage;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wire format, in one place: reads the top-level fields of client messages with a streaming
+ * parser (never building a tree, skipping payloads) and writes the server's own messages as
+ * compact JSON, with optional fields absent rather than {@code null}.
+ */
+final class Codec {
+
+  /**
+   * Deepest nesting accepted. Real payloads (SDP, ICE) nest a few levels; the cap keeps a
+   * message of nothing but brackets from costing more than its own size in parser state.
+   */
+  static final int MAX_NESTING = 1000;
+
+  private Codec() {}
+
+  /** Why a message could not be read. */
+  static final class InvalidMessage extends Exception {
+    final String error;
+
+    InvalidMessage(String error) {
+      super(error, null, false, false);
+      this.error = error;
+    }
+  }
+
+  /**
+   * Reads the top-level fields of one message.
+   *
+   * @throws InvalidMessage with {@link Errors#INVALID_JSON} or {@link Errors#INVALID_MESSAGE}
+   */
+  static Inbound decode(String text) throws InvalidMessage {
+    Inbound in = new Inbound();
+    boolean duplicate = false;
+    boolean typeNotString = false;
+    boolean notAnObject = false;
+    int seen = 0; // bits of type/from/to/nodeId already seen
+    try (JsonReader reader = new JsonReader(new StringReader(text))) {
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(MAX_NESTING);
+      if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+        notAnObject = true;
+        reader.skipValue();
+      } else {
+        reader.beginObject();
+        while (reader.hasNext()) {
+          String name = reader.nextName();
+          int bit = switch (name) {
+            case "type" -> 1;
+            case "from" -> 2;
+            case "to" -> 4;
+            case "nodeId" -> 8;
+            default -> 0;
+          };
+          if (bit != 0) {
+            duplicate |= (seen & bit) != 0;
+            seen |= bit;
+          }
+          switch (name) {
+            case "type" -> {
+              Object type = readField(reader);
+              typeNotString = !(type instanceof String);
+              in.type = type instanceof String s ? s : null;
+            }
+            case "from" -> in.from = readField(reader);
+            case "to" -> in.to = readField(reader);
+            case "nodeId" -> in.nodeId = readField(reader);
+            case "username" -> in.username = readField(reader);
+            case "publicKey" -> in.publicKey = readField(reader);
+            case "encryptionKey" -> in.encryptionKey = readField(reader);
+            case "roles" -> in.roles = readRoles(reader);
+            default -> reader.skipValue();
+          }
+        }
+        reader.endObject();
+      }
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new InvalidMessage(Errors.INVALID_JSON);
+      }
+    } catch (IOException | IllegalStateException | NumberFormatException e) {
+      // MalformedJsonException and EOFException are IOExceptions; Gson signals a few structural
+      // problems with IllegalStateException.
+      throw new InvalidMessage(Errors.INVALID_JSON);
+    }
+    if (notAnObject || duplicate || typeNotString || in.type == null) {
+      throw new InvalidMessage(Errors.INVALID_MESSAGE);
+    }
+    return in;
+  }
+
+  private static Object readField(JsonReader reader) throws IOException {
+    switch (reader.peek()) {
+      case STRING:
+        return reader.nextString();
+      case NULL:
+        reader.nextNull();
+        return Inbound.JSON_NULL;
+      default:
+        reader.skipValue();
+        return Inbound.NOT_A_STRING;
+    }
+  }
+
+  /** The roles if the value is an array of strings; otherwise skips it and returns null. */
+  private static List<String> readRoles(JsonReader reader) throws IOException {
+    if (reader.peek() != JsonToken.BEGIN_ARRAY) {
+      reader.skipValue();
+      return null;
+    }
+    List<String> roles = new ArrayList<>();
+    boolean allStrings = true;
+    reader.beginArray();
+    while (reader.hasNext()) {
+      if (allStrings && reader.peek() == JsonToken.STRING) {
+        roles.add(reader.nextString());
+      } else {
+        allStrings = false;
+        reader.skipValue();
+      }
+    }
+    reader.endArray();
+    return allStrings ? roles : null;
+  }
+
+  // ---------------------------------------------------------------- server → client
+
+  static OutboundMessage error(String error) {
+    return OutboundMessage.ofText(
+        new Json(48).begin().field("type", "error").field("error", error).end());
+  }
+
+  static OutboundMessage peerNotFound(String to) {
+    return OutboundMessage.ofText(
+        new Json(64).begin().field("type", "error").field("error", Errors.PEER_NOT_FOUND)
+            .field("to", to).end());
+  }
+
+  static OutboundMessage heartbeat(String from) {
+    return OutboundMessage.ofText(new Json(48).begin().field("type", "heartbeat").field("from", from).end());
+  }
+
+  static OutboundMessage presence(String action, Participant p) {
+    Json json = new Json(128).begin()
+        .field("type", "presence")
+        .field("action", action)
+        .field("nodeId", p.nodeId())
+        .field("username", p.username())
+        .field("publicKey", p.publicKey());
+    if (p.encryptionKey() != null) {
+      json.field("encryptionKey", p.encryptionKey());
+    }
+    return OutboundMessage.ofText(json.end());
+  }
+
+  static OutboundMessage roleAssign(String nodeId, List<String> roles, String from) {
+    Json json = new Json(96).begin().field("type", "role-assign").field("nodeId", nodeId).name("roles");
+    json.raw('[');
+    for (int i = 0; i < roles.size(); i++) {
+      if (i > 0) {
+        json.raw(',');
+      }
+      json.string(roles.get(i));
+    }
+    json.raw(']');
+    return OutboundMessage.ofText(json.field("from", from).end());
+  }
+
+  /** The {@code participants} entry of one node, encoded once per registration and reused. */
+  static String participantEntry(Participant p) {
+    Json json = new Json(64).begin().field("nodeId", p.nodeId()).field("username", p.username());
+    if (p.encryptionKey() != null) {
+      json.field("encryptionKey", p.encryptionKey());
+    }
+    return json.end();
+  }
+
+  /** A {@code participants} message from the entries' pre-encoded JSON, in order. */
+  static OutboundMessage participants(String[] entries, int count) {
+    int size = 40;
+    for (int i = 0; i < count; i++) {
+      size += entries[i].length() + 1;
+    }
+    StringBuilder sb = new StringBuilder(size).append("{\"type\":\"participants\",\"participants\":[");
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(entries[i]);
+    }
+    return OutboundMessage.ofText(sb.append("]}").toString());
+  }
+
+  /** A minimal compact JSON object writer: no nulls, strings escaped as JSON requires. */
+  private static final class Json {
+    private final StringBuilder sb;
+    private boolean first = true;
+
+    Json(int capacity) {
+      sb = new StringBuilder(capacity);
+    }
+
+    Json begin() {
+      sb.append('{');
+      return this;
+    }
+
+    Json name(String name) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      string(name);
+      sb.append(':');
+      return this;
+    }
+
+    Json field(String name, String value) {
+      return name(name).string(value);
+    }
+
+    Json raw(char c) {
+      sb.append(c);
+      return this;
+    }
+
+    String end() {
+      return sb.append('}').toString();
+    }
+
+    /** Appends a JSON string; lone surrogates are escaped so the UTF-8 encoding stays lossless. */
+    Json string(String s) {
+      sb.append('"');
+      for (int i = 0, n = s.length(); i < n; i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> sb.append("\\\"");
+          case '\\' -> sb.append("\\\\");
+          case '\n' -> sb.append("\\n");
+          case '\r' -> sb.append("\\r");
+          case '\t' -> sb.append("\\t");
+          case '\b' -> sb.append("\\b");
+          case '\f' -> sb.append("\\f");
+          default -> {
+            if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+              unicodeEscape(c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+              sb.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+              unicodeEscape(c);
+            } else {
+              sb.append(c);
+            }
+          }
+        }
+      }
+      sb.append('"');
+      return this;
+    }
+
+    private void unicodeEscape(char c) {
+      sb.append("\\u");
+      String hex = Integer.toHexString(c);
+      for (int pad = hex.length(); pad < 4; pad++) {
+        sb.append('0');
+      }
+      sb.append(hex);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.signaling.core.internal;
+
+import dev.signaling.core.Participant;
+import dev.signaling.core.spi.OutboundMessage;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The registered nodes at one point of the global order: immutable, published through a volatile
+ * field so that readers (heartbeat fan-out, {@code participants()}) never take the state lock.
+ * Its {@code participants} message is encoded at most once, and only if some connection is
+ * actually sent this version (newer versions usually supersede it first during a join storm).
+ */
+final class Membership {
+
+  static final Membership EMPTY = new Membership(new Participant[0], new String[0], new Session[0]);
+
+  private final Participant[] participants;
+  private final String[] entries;
+  private final Session[] sessions;
+  private final List<Participant> view;
+  private volatile OutboundMessage encoded;
+
+  Membership(Participant[] participants, String[] entries, Session[] sessions) {
+    this.participants = participants;
+    this.entries = entries;
+    this.sessions = sessions;
+    this.view = Collections.unmodifiableList(Arrays.asList(participants));
+  }
+
+  /** The registered nodes, in registration order. */
+  List<Participant> participants() {
+    return view;
+  }
+
+  /** The sessions that own those nodes, index for index. Never modify the array. */
+  Session[] sessions() {
+    return sessions;
+  }
+
+  int size() {
+    return participants.length;
+  }
+
+  /** The {@code participants} message of this version, encoded on first use and then shared. */
+  OutboundMessage message() {
+    OutboundMessage m = encoded;
+    if (m == null) {
+      synchronized (this) {
+        m = encoded;
+        if (m == null) {
+          m = Codec.participants(entries, entries.length);
+          encoded = m;
+        }
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,289 @@
+package dev.signaling.core.internal;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.spi.Connection;
+import dev.signaling.core.spi.ConnectionHandler;
+import dev.signaling.core.spi.OutboundMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core's side of one connection: its registration, its rate limit, and its outgoing queue.
+ *
+ * <p>The outbox exists so that the core, not the transport, decides what waits: messages are
+ * handed to the transport only while its unsent bytes stay under {@link #SEND_WINDOW}; the rest
+ * waits here, where a newer {@code participants} snapshot can replace an older one that is still
+ * unsent, and where the slow-consumer limit is enforced. Enqueue order is delivery order.
+ */
+final class Session implements ConnectionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  /** Unsent bytes the transport may hold before further messages wait in the outbox. */
+  static final int SEND_WINDOW = 64 * 1024;
+
+  private static final long RATE_ERROR_INTERVAL_NANOS = 1_000_000_000L;
+
+  final Relay relay;
+  final Connection connection;
+  private final long maxQueuedBytes;
+
+  /** The nodeId this connection currently owns; written under the relay's state lock. */
+  volatile String nodeId;
+
+  // Inbound side: only the transport's (sequential) delivery thread for this connection.
+  private final TokenBucket bucket;
+  private long lastRateErrorNanos;
+  private boolean rateErrorSent;
+
+  // Outbound side: guarded by this.
+  private final ArrayDeque<Object> outbox = new ArrayDeque<>();
+  private long outboxBytes;
+  private PendingSnapshot pendingSnapshot;
+  /** No more messages are accepted: a close was queued or the connection closed. */
+  private boolean closing;
+  private volatile boolean backlog;
+
+  Session(Relay relay, Connection connection, SignalingConfig config) {
+    this.relay = relay;
+    this.connection = connection;
+    this.maxQueuedBytes = config.maxQueuedBytes();
+    this.bucket = config.rateLimited()
+        ? new TokenBucket(config.ticker(), config.rateLimitPerSecond(), config.rateLimitBurst())
+        : null;
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  @Override
+  public void onText(String text) {
+    try {
+      if (admit()) {
+        relay.handle(this, text);
+      }
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    }
+  }
+
+  @Override
+  public void onBinary(ByteBuffer data) {
+    try {
+      if (!admit()) {
+        return;
+      }
+      String text;
+      try {
+        text = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(data.duplicate())
+            .toString();
+      } catch (CharacterCodingException e) {
+        deliver(Codec.error(Errors.INVALID_JSON));
+        return;
+      }
+      relay.handle(this, text);
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    }
+  }
+
+  /** Applies the rate limit: at most one error a second, the message itself dropped. */
+  private boolean admit() {
+    if (bucket == null || bucket.tryTake()) {
+      return true;
+    }
+    long now = relay.config().ticker().nanos();
+    if (!rateErrorSent || now - lastRateErrorNanos >= RATE_ERROR_INTERVAL_NANOS) {
+      rateErrorSent = true;
+      lastRateErrorNanos = now;
+      deliver(Codec.error(Errors.RATE_LIMITED));
+    }
+    return false;
+  }
+
+  private void fail(Throwable e) {
+    log.error("Connection {}: unexpected failure while handling a message; closing it", connection.id(), e);
+    closeNow(1011, "internal error");
+  }
+
+  @Override
+  public void onWritable() {
+    if (backlog) {
+      flush();
+    }
+  }
+
+  @Override
+  public void onClose(int code, String reason, boolean remote) {
+    synchronized (this) {
+      closing = true;
+      outbox.clear();
+      outboxBytes = 0;
+      pendingSnapshot = null;
+      backlog = false;
+    }
+    relay.closed(this);
+  }
+
+  // ------------------------------------------------------------------ outbound
+
+  /**
+   * Sends a message now if nothing waits before it and the transport has room; otherwise queues
+   * it. Closes the connection as a slow consumer if too much is waiting.
+   */
+  void deliver(OutboundMessage message) {
+    boolean overflow;
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      if (outbox.isEmpty() && connection.queuedBytes() < SEND_WINDOW) {
+        connection.send(message);
+        return;
+      }
+      outbox.add(message);
+      outboxBytes += message.size();
+      backlog = true;
+      overflow = overflowing();
+    }
+    if (overflow) {
+      slowConsumer();
+    } else {
+      // The transport may have drained between our check and the enqueue.
+      onWritable();
+    }
+  }
+
+  /**
+   * Queues without sending (under the state lock, so that enqueue order is the global order);
+   * the caller flushes afterwards, outside the lock.
+   *
+   * @return whether the connection is now over its slow-consumer limit
+   */
+  boolean enqueue(OutboundMessage message) {
+    synchronized (this) {
+      if (closing) {
+        return false;
+      }
+      outbox.add(message);
+      outboxBytes += message.size();
+      backlog = true;
+      return overflowing();
+    }
+  }
+
+  /**
+   * Queues a {@code participants} snapshot, replacing one still unsent: the newer takes its own
+   * place in the order, the older is skipped.
+   */
+  void enqueueSnapshot(Membership membership) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      if (pendingSnapshot != null) {
+        pendingSnapshot.membership = null;
+      }
+      pendingSnapshot = new PendingSnapshot(membership);
+      outbox.add(pendingSnapshot);
+      backlog = true;
+    }
+  }
+
+  /** Queues a graceful close behind what is already queued; nothing is accepted after it. */
+  void enqueueClose(int code, String reason) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      outbox.add(new CloseRequest(code, reason));
+      backlog = true;
+      closing = true;
+    }
+  }
+
+  /** Whether a close was queued or happened: this connection takes no more messages. */
+  synchronized boolean isClosing() {
+    return closing;
+  }
+
+  /** Hands queued messages to the transport while it has room. Never called under the state lock. */
+  void flush() {
+    CloseRequest close = null;
+    synchronized (this) {
+      Object item;
+      while ((item = outbox.peek()) != null) {
+        if (item instanceof CloseRequest c) {
+          outbox.clear();
+          close = c;
+          break;
+        }
+        if (connection.queuedBytes() >= SEND_WINDOW) {
+          return; // resumed by onWritable()
+        }
+        outbox.poll();
+        if (item instanceof PendingSnapshot snapshot) {
+          if (snapshot.membership != null) {
+            if (snapshot == pendingSnapshot) {
+              pendingSnapshot = null;
+            }
+            connection.send(snapshot.membership.message());
+          }
+        } else {
+          OutboundMessage message = (OutboundMessage) item;
+          outboxBytes -= message.size();
+          connection.send(message);
+        }
+      }
+      backlog = false;
+    }
+    if (close != null) {
+      connection.close(close.code, close.reason);
+    }
+  }
+
+  private boolean overflowing() {
+    return outboxBytes + connection.queuedBytes() > maxQueuedBytes;
+  }
+
+  /** Closes at once as a slow consumer: what is queued would never be read in time. */
+  void slowConsumer() {
+    log.debug("Connection {}: slow consumer, closing", connection.id());
+    closeNow(1008, "slow consumer");
+  }
+
+  /** Drops everything queued and closes the connection immediately. */
+  void closeNow(int code, String reason) {
+    synchronized (this) {
+      closing = true;
+      outbox.clear();
+      outboxBytes = 0;
+      pendingSnapshot = null;
+      backlog = false;
+    }
+    connection.abort(code, reason);
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + connection.id() + ", nodeId=" + nodeId + ']';
+  }
+
+  /** A queued snapshot; {@code membership} is cleared when a newer one supersedes it. */
+  private static final class PendingSnapshot {
+    Membership membership;
+
+    PendingSnapshot(Membership membership) {
+      this.membership = membership;
+    }
+  }
+
+  private record CloseRequest(int code, String reason) {}
+}
