@@ -5,7 +5,9 @@ package dev.signaling.core.spi;
  *
  * <p><b>States.</b> A connection is <em>open</em> when the transport hands it to {@link
  * dev.signaling.core.SignalingHub#open}; it becomes <em>closed</em> exactly once, by either side,
- * after which the transport calls {@link ConnectionHandler#onClose} exactly once.
+ * after which the transport calls {@link ConnectionHandler#onClose} exactly once. The core may
+ * close a connection from within {@code open} itself (a hub that is shutting down does); the
+ * transport then reports that close to the handler {@code open} returned.
  *
  * <p><b>Threading.</b> Every method may be called from any thread, concurrently, and none may
  * block the caller on the network.

@@ -30,8 +30,31 @@ public final class InMemoryConnection implements Connection {
   private boolean paused;
   private boolean isClosed;
 
+  private TestClient.CloseStatus closedBeforeAttach;
+
+  /** Installs the handler; a close that happened inside {@code hub.open} is reported now. */
   void attach(ConnectionHandler handler) {
-    this.handler = handler;
+    TestClient.CloseStatus early;
+    synchronized (this) {
+      this.handler = handler;
+      early = closedBeforeAttach;
+    }
+    if (early != null) {
+      handler.onClose(early.code(), early.reason(), false);
+    }
+  }
+
+  /** Reports a close to the core, or defers it until the handler is attached. */
+  private void reportClose(int code, String reason, boolean remote) {
+    ConnectionHandler h;
+    synchronized (this) {
+      h = handler;
+      if (h == null) {
+        closedBeforeAttach = new TestClient.CloseStatus(code, reason);
+        return;
+      }
+    }
+    h.onClose(code, reason, remote);
   }
 
   ConnectionHandler handler() {
@@ -94,7 +117,7 @@ public final class InMemoryConnection implements Connection {
       unread.clear();
     }
     closed.complete(new TestClient.CloseStatus(code, reason));
-    handler.onClose(code, reason, false);
+    reportClose(code, reason, false);
   }
 
   @Override
@@ -108,7 +131,7 @@ public final class InMemoryConnection implements Connection {
       queuedBytes = 0;
     }
     closed.complete(new TestClient.CloseStatus(code, reason));
-    handler.onClose(code, reason, false);
+    reportClose(code, reason, false);
   }
 
   /** The client closes its side. */
@@ -120,7 +143,7 @@ public final class InMemoryConnection implements Connection {
       isClosed = true;
     }
     closed.complete(new TestClient.CloseStatus(code, ""));
-    handler.onClose(code, "", true);
+    reportClose(code, "", true);
   }
 
   synchronized boolean isClosed() {
