@@ -19,6 +19,7 @@ public final class SignalingConfig {
   private final DuplicatePolicy duplicatePolicy;
   private final boolean senderBinding;
   private final RolePolicy rolePolicy;
+  private final RegistrationAuthenticator authenticator;
   private final int maxMessageBytes;
   private final int maxConnections;
   private final int maxIdLength;
@@ -36,6 +37,7 @@ public final class SignalingConfig {
     this.duplicatePolicy = b.duplicatePolicy;
     this.senderBinding = b.senderBinding;
     this.rolePolicy = b.rolePolicy;
+    this.authenticator = b.authenticator;
     this.maxMessageBytes = b.maxMessageBytes;
     this.maxConnections = b.maxConnections;
     this.maxIdLength = b.maxIdLength;
@@ -78,6 +80,11 @@ public final class SignalingConfig {
   /** Which role assignments are accepted. Default {@link RolePolicy#ALLOW_ALL}. */
   public RolePolicy rolePolicy() {
     return rolePolicy;
+  }
+
+  /** Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}. */
+  public RegistrationAuthenticator authenticator() {
+    return authenticator;
   }
 
   /** Largest accepted message, in bytes of UTF-8; larger closes with {@code 1009}. Default 1 MiB. */
@@ -173,6 +180,7 @@ public final class SignalingConfig {
     private DuplicatePolicy duplicatePolicy = DuplicatePolicy.REPLACE;
     private boolean senderBinding = true;
     private RolePolicy rolePolicy = RolePolicy.ALLOW_ALL;
+    private RegistrationAuthenticator authenticator = RegistrationAuthenticator.ALLOW_ALL;
     private int maxMessageBytes = 1 << 20;
     private int maxConnections = 10_000;
     private int maxIdLength = 256;
@@ -192,6 +200,7 @@ public final class SignalingConfig {
       duplicatePolicy = c.duplicatePolicy;
       senderBinding = c.senderBinding;
       rolePolicy = c.rolePolicy;
+      authenticator = c.authenticator;
       maxMessageBytes = c.maxMessageBytes;
       maxConnections = c.maxConnections;
       maxIdLength = c.maxIdLength;
@@ -221,6 +230,12 @@ public final class SignalingConfig {
     /** See {@link SignalingConfig#rolePolicy()}. */
     public Builder rolePolicy(RolePolicy policy) {
       this.rolePolicy = Objects.requireNonNull(policy, "rolePolicy");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#authenticator()}. */
+    public Builder authenticator(RegistrationAuthenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
       return this;
     }
 

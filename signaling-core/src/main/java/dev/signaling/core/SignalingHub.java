@@ -59,6 +59,14 @@ public final class SignalingHub implements AutoCloseable {
     return relay.connectionCount();
   }
 
+  /**
+   * A reading of the hub's counters and gauges. Cheap enough to call on every scrape: it sums
+   * striped counters and looks once at each open connection's queue.
+   */
+  public SignalingMetrics metrics() {
+    return relay.metrics();
+  }
+
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
     return relay.isClosed();

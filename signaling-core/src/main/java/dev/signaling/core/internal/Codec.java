@@ -8,7 +8,9 @@ import dev.signaling.core.spi.OutboundMessage;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The wire format, in one place: reads the top-level fields of client messages with a streaming
@@ -80,6 +82,7 @@ final class Codec {
             case "publicKey" -> in.publicKey = readField(reader);
             case "encryptionKey" -> in.encryptionKey = readField(reader);
             case "roles" -> in.roles = readRoles(reader);
+            case "auth" -> in.auth = readAuth(reader);
             default -> reader.skipValue();
           }
         }
@@ -112,6 +115,26 @@ final class Codec {
     }
   }
 
+  /** The scalar members of an object as text (numbers as written); anything else is skipped. */
+  private static Map<String, String> readAuth(JsonReader reader) throws IOException {
+    if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+      reader.skipValue();
+      return null;
+    }
+    Map<String, String> auth = new HashMap<>();
+    reader.beginObject();
+    while (reader.hasNext()) {
+      String name = reader.nextName();
+      switch (reader.peek()) {
+        case STRING, NUMBER -> auth.put(name, reader.nextString());
+        case BOOLEAN -> auth.put(name, Boolean.toString(reader.nextBoolean()));
+        default -> reader.skipValue();
+      }
+    }
+    reader.endObject();
+    return auth;
+  }
+
   /** The roles if the value is an array of strings; otherwise skips it and returns null. */
   private static List<String> readRoles(JsonReader reader) throws IOException {
     if (reader.peek() != JsonToken.BEGIN_ARRAY) {
@@ -135,22 +158,27 @@ final class Codec {
 
   // ---------------------------------------------------------------- server → client
 
-  static OutboundMessage error(String error) {
-    return OutboundMessage.ofText(
+  private static Outgoing out(Outgoing.Kind kind, String text) {
+    return new Outgoing(OutboundMessage.ofText(text), kind);
+  }
+
+  static Outgoing error(String error) {
+    return out(Outgoing.Kind.ERROR,
         new Json(48).begin().field("type", "error").field("error", error).end());
   }
 
-  static OutboundMessage peerNotFound(String to) {
-    return OutboundMessage.ofText(
+  static Outgoing peerNotFound(String to) {
+    return out(Outgoing.Kind.ERROR,
         new Json(64).begin().field("type", "error").field("error", Errors.PEER_NOT_FOUND)
             .field("to", to).end());
   }
 
-  static OutboundMessage heartbeat(String from) {
-    return OutboundMessage.ofText(new Json(48).begin().field("type", "heartbeat").field("from", from).end());
+  static Outgoing heartbeat(String from) {
+    return out(Outgoing.Kind.HEARTBEAT,
+        new Json(48).begin().field("type", "heartbeat").field("from", from).end());
   }
 
-  static OutboundMessage presence(String action, Participant p) {
+  static Outgoing presence(String action, Participant p) {
     Json json = new Json(128).begin()
         .field("type", "presence")
         .field("action", action)
@@ -160,10 +188,10 @@ final class Codec {
     if (p.encryptionKey() != null) {
       json.field("encryptionKey", p.encryptionKey());
     }
-    return OutboundMessage.ofText(json.end());
+    return out(Outgoing.Kind.PRESENCE, json.end());
   }
 
-  static OutboundMessage roleAssign(String nodeId, List<String> roles, String from) {
+  static Outgoing roleAssign(String nodeId, List<String> roles, String from) {
     Json json = new Json(96).begin().field("type", "role-assign").field("nodeId", nodeId).name("roles");
     json.raw('[');
     for (int i = 0; i < roles.size(); i++) {
@@ -173,7 +201,7 @@ final class Codec {
       json.string(roles.get(i));
     }
     json.raw(']');
-    return OutboundMessage.ofText(json.field("from", from).end());
+    return out(Outgoing.Kind.ROLE_ASSIGN, json.field("from", from).end());
   }
 
   /** The {@code participants} entry of one node, encoded once per registration and reused. */
@@ -186,19 +214,19 @@ final class Codec {
   }
 
   /** A {@code participants} message from the entries' pre-encoded JSON, in order. */
-  static OutboundMessage participants(String[] entries, int count) {
+  static Outgoing participants(String[] entries) {
     int size = 40;
-    for (int i = 0; i < count; i++) {
-      size += entries[i].length() + 1;
+    for (String entry : entries) {
+      size += entry.length() + 1;
     }
     StringBuilder sb = new StringBuilder(size).append("{\"type\":\"participants\",\"participants\":[");
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < entries.length; i++) {
       if (i > 0) {
         sb.append(',');
       }
       sb.append(entries[i]);
     }
-    return OutboundMessage.ofText(sb.append("]}").toString());
+    return out(Outgoing.Kind.PARTICIPANTS, sb.append("]}").toString());
   }
 
   /** A minimal compact JSON object writer: no nulls, strings escaped as JSON requires. */

@@ -16,6 +16,7 @@ final class Errors {
   static final String ROLE_ASSIGN_REFUSED = "role-assign refused";
   static final String NODE_ID_TAKEN = "nodeId already registered";
   static final String REPLACED = "replaced by a newer registration";
+  static final String UNAUTHORIZED = "unauthorized";
   static final String RATE_LIMITED = "rate limit exceeded";
 
   private Errors() {}

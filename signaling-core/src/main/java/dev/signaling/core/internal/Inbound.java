@@ -1,6 +1,7 @@
 package dev.signaling.core.internal;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The top-level fields of one client message that the relay reads, as the codec found them.
@@ -25,6 +26,8 @@ final class Inbound {
   Object to;
   /** The roles when {@code roles} was an array of strings, else {@code null}. */
   List<String> roles;
+  /** The scalar members of the {@code auth} object, as text; null when absent. */
+  Map<String, String> auth;
 
   /** The value of a field if it was a non-empty string, else {@code null}. */
   static String nonEmptyString(Object field) {

@@ -1,7 +1,6 @@
 package dev.signaling.core.internal;
 
 import dev.signaling.core.Participant;
-import dev.signaling.core.spi.OutboundMessage;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +19,7 @@ final class Membership {
   private final String[] entries;
   private final Session[] sessions;
   private final List<Participant> view;
-  private volatile OutboundMessage encoded;
+  private volatile Outgoing encoded;
 
   Membership(Participant[] participants, String[] entries, Session[] sessions) {
     this.participants = participants;
@@ -44,13 +43,13 @@ final class Membership {
   }
 
   /** The {@code participants} message of this version, encoded on first use and then shared. */
-  OutboundMessage message() {
-    OutboundMessage m = encoded;
+  Outgoing message() {
+    Outgoing m = encoded;
     if (m == null) {
       synchronized (this) {
         m = encoded;
         if (m == null) {
-          m = Codec.participants(entries, entries.length);
+          m = Codec.participants(entries);
           encoded = m;
         }
       }

@@ -2,18 +2,22 @@ package dev.signaling.core.internal;
 
 import dev.signaling.core.DuplicatePolicy;
 import dev.signaling.core.Participant;
+import dev.signaling.core.RegistrationAuthenticator;
+import dev.signaling.core.RegistrationRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.SignalingMetrics;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.spi.OutboundMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,8 @@ public final class Relay {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
   private final SignalingConfig config;
-  private final SignalingListener listener;
+  private final SignalingListener events;
+  private final Meters meters = new Meters();
   private final ReentrantLock stateLock = new ReentrantLock();
 
   /** Registered nodes in registration order. Guarded by stateLock. */
@@ -50,11 +55,15 @@ public final class Relay {
   /** Creates a relay; use {@link dev.signaling.core.SignalingHub#create} instead. */
   public Relay(SignalingConfig config, SignalingListener listener) {
     this.config = config;
-    this.listener = listener;
+    this.events = new SafeListener(listener);
   }
 
   public SignalingConfig config() {
     return config;
+  }
+
+  SignalingListener events() {
+    return events;
   }
 
   public List<Participant> participants() {
@@ -63,6 +72,14 @@ public final class Relay {
 
   public int connectionCount() {
     return sessions.size();
+  }
+
+  public SignalingMetrics metrics() {
+    long maxQueued = 0;
+    for (Session s : sessions) {
+      maxQueued = Math.max(maxQueued, s.queuedBytes());
+    }
+    return meters.snapshot(sessions.size(), membership.size(), maxQueued);
   }
 
   public boolean isClosed() {
@@ -75,17 +92,21 @@ public final class Relay {
   }
 
   public ConnectionHandler open(Connection connection) {
-    Session session = new Session(this, connection, config);
+    Session session = new Session(this, connection, config, meters);
+    boolean accepted;
     stateLock.lock();
     try {
-      if (!closed) {
+      accepted = !closed;
+      if (accepted) {
         sessions.add(session);
-        return session;
       }
     } finally {
       stateLock.unlock();
     }
-    connection.close(1001, "server shutting down");
+    events.connectionOpened(session.info);
+    if (!accepted) {
+      connection.close(1001, "server shutting down");
+    }
     return session;
   }
 
@@ -110,45 +131,80 @@ public final class Relay {
 
   // ------------------------------------------------------------------ inbound dispatch
 
-  void handle(Session session, String text) {
+  /**
+   * Handles one message of a connection.
+   *
+   * @param utf8Length its size in UTF-8 bytes, or -1 when not known yet
+   */
+  void handle(Session session, String text, int utf8Length) {
     Inbound in;
     try {
       in = Codec.decode(text);
     } catch (Codec.InvalidMessage e) {
-      session.deliver(Codec.error(e.error));
+      meters.received(Meters.In.INVALID, utf8Length(text, utf8Length));
+      reply(session, e.error);
       return;
     }
     switch (in.type) {
-      case "signal" -> signal(session, in, text);
-      case "heartbeat" -> heartbeat(session);
-      case "register" -> register(session, in);
-      case "role-assign" -> roleAssign(session, in);
-      default -> session.deliver(Codec.error(Errors.UNKNOWN_TYPE));
+      case "signal" -> signal(session, in, text, utf8Length);
+      case "heartbeat" -> {
+        meters.received(Meters.In.HEARTBEAT, utf8Length(text, utf8Length));
+        heartbeat(session);
+      }
+      case "register" -> {
+        meters.received(Meters.In.REGISTER, utf8Length(text, utf8Length));
+        register(session, in);
+      }
+      case "role-assign" -> {
+        meters.received(Meters.In.ROLE_ASSIGN, utf8Length(text, utf8Length));
+        roleAssign(session, in);
+      }
+      default -> {
+        meters.received(Meters.In.UNKNOWN, utf8Length(text, utf8Length));
+        reply(session, Errors.UNKNOWN_TYPE);
+      }
     }
   }
 
-  private void signal(Session session, Inbound in, String text) {
+  private static long utf8Length(String text, int known) {
+    return known >= 0 ? known : StandardCharsets.UTF_8.encode(text).remaining();
+  }
+
+  /** Sends an error to the connection that caused it, counting it. */
+  private void reply(Session session, String error) {
+    meters.error(error);
+    session.deliver(Codec.error(error));
+  }
+
+  private void signal(Session session, Inbound in, String text, int utf8Length) {
+    String error = null;
+    Outgoing answer = null;
     String from = Inbound.nonEmptyString(in.from);
     String to = Inbound.nonEmptyString(in.to);
-    if (from == null || to == null) {
-      session.deliver(Codec.error(Errors.MISSING_TO_OR_FROM));
-      return;
-    }
     String self = session.nodeId;
-    if (self == null) {
-      session.deliver(Codec.error(Errors.NOT_REGISTERED));
+    Session target = null;
+    if (from == null || to == null) {
+      error = Errors.MISSING_TO_OR_FROM;
+    } else if (self == null) {
+      error = Errors.NOT_REGISTERED;
+    } else if (config.senderBinding() && !from.equals(self)) {
+      error = Errors.FROM_MISMATCH;
+    } else if ((target = routes.get(to)) == null) {
+      error = Errors.PEER_NOT_FOUND;
+      answer = Codec.peerNotFound(to);
+    }
+    // The forwarded text is encoded once; its size is also the inbound byte count.
+    OutboundMessage forwarded = error == null || utf8Length < 0 ? OutboundMessage.ofText(text) : null;
+    meters.received(Meters.In.SIGNAL, utf8Length >= 0 ? utf8Length : forwarded.size());
+    if (error != null) {
+      meters.signalRefused();
+      meters.error(error);
+      session.deliver(answer != null ? answer : Codec.error(error));
+      events.signalRefused(session.info, error);
       return;
     }
-    if (config.senderBinding() && !from.equals(self)) {
-      session.deliver(Codec.error(Errors.FROM_MISMATCH));
-      return;
-    }
-    Session target = routes.get(to);
-    if (target == null) {
-      session.deliver(Codec.peerNotFound(to));
-      return;
-    }
-    target.deliver(OutboundMessage.ofText(text));
+    target.deliver(new Outgoing(forwarded, Outgoing.Kind.SIGNAL));
+    events.signalRelayed(from, to);
   }
 
   private void heartbeat(Session session) {
@@ -156,7 +212,7 @@ public final class Relay {
     if (self == null) {
       return; // the reference ignores heartbeats before register
     }
-    OutboundMessage message = Codec.heartbeat(self);
+    Outgoing message = Codec.heartbeat(self);
     for (Session s : membership.sessions()) {
       if (s != session) {
         s.deliver(message);
@@ -168,11 +224,11 @@ public final class Relay {
     String nodeId = Inbound.nonEmptyString(in.nodeId);
     String username = Inbound.nonEmptyString(in.username);
     if (nodeId == null || username == null) {
-      session.deliver(Codec.error(Errors.MISSING_NODE_ID_OR_USERNAME));
+      reply(session, Errors.MISSING_NODE_ID_OR_USERNAME);
       return;
     }
     if (!isOptionalString(in.publicKey) || !isOptionalString(in.encryptionKey)) {
-      session.deliver(Codec.error(Errors.INVALID_KEY));
+      reply(session, Errors.INVALID_KEY);
       return;
     }
     String publicKey = in.publicKey instanceof String s ? s : "";
@@ -181,7 +237,11 @@ public final class Relay {
         || username.length() > config.maxIdLength()
         || publicKey.length() > config.maxKeyLength()
         || (encryptionKey != null && encryptionKey.length() > config.maxKeyLength())) {
-      session.deliver(Codec.error(Errors.FIELD_TOO_LONG));
+      reply(session, Errors.FIELD_TOO_LONG);
+      return;
+    }
+    if (!authenticated(session, nodeId, username, publicKey, in.auth)) {
+      reply(session, Errors.UNAUTHORIZED);
       return;
     }
     Participant participant = new Participant(nodeId, username, publicKey, encryptionKey);
@@ -197,7 +257,8 @@ public final class Relay {
       Session previousOwner = existing == null ? null : existing.owner;
       if (previousOwner != null && previousOwner != session
           && config.duplicatePolicy() == DuplicatePolicy.REJECT) {
-        fanout.direct(session, Codec.error(Errors.NODE_ID_TAKEN));
+        meters.error(Errors.NODE_ID_TAKEN);
+        fanout.enqueue(session, Codec.error(Errors.NODE_ID_TAKEN));
         return;
       }
       // 1. This connection leaves its previous node first.
@@ -208,11 +269,12 @@ public final class Relay {
       // 2. Another connection holding this nodeId is replaced (REPLACE).
       if (previousOwner != null && previousOwner != session) {
         previousOwner.nodeId = null;
+        meters.error(Errors.REPLACED);
         fanout.enqueue(previousOwner, Codec.error(Errors.REPLACED));
         previousOwner.enqueueClose(4001, "replaced");
       }
       // 3. Store: a known nodeId keeps its place in the order (and its roles).
-      Node node = existing != null ? existing : new Node(nodeId);
+      Node node = existing != null ? existing : new Node();
       node.participant = participant;
       node.entry = Codec.participantEntry(participant);
       node.owner = session;
@@ -233,9 +295,9 @@ public final class Relay {
         }
       }
       if (previous == null) {
-        notify(l -> l.nodeJoined(participant));
+        events.nodeJoined(participant);
       } else {
-        notify(l -> l.nodeReplaced(previous, participant));
+        events.nodeReplaced(previous, participant);
       }
     } finally {
       stateLock.unlock();
@@ -243,15 +305,29 @@ public final class Relay {
     }
   }
 
+  private boolean authenticated(
+      Session session, String nodeId, String username, String publicKey, Map<String, String> auth) {
+    if (config.authenticator() == RegistrationAuthenticator.ALLOW_ALL) {
+      return true;
+    }
+    try {
+      return config.authenticator().authenticate(
+          new RegistrationRequest(nodeId, username, publicKey, auth == null ? Map.of() : auth, session.info));
+    } catch (RuntimeException e) {
+      log.warn("Authenticator threw for a register on connection {}; refusing it", session.info.id(), e);
+      return false;
+    }
+  }
+
   private void roleAssign(Session session, Inbound in) {
     if (session.nodeId == null) {
-      session.deliver(Codec.error(Errors.NOT_REGISTERED));
+      reply(session, Errors.NOT_REGISTERED);
       return;
     }
     String nodeId = Inbound.nonEmptyString(in.nodeId);
     List<String> roles = in.roles;
     if (nodeId == null || roles == null || !rolesWithinLimits(roles)) {
-      session.deliver(Codec.error(Errors.MISSING_NODE_ID_OR_ROLES));
+      reply(session, Errors.MISSING_NODE_ID_OR_ROLES);
       return;
     }
     List<String> assigned = List.copyOf(roles);
@@ -260,20 +336,23 @@ public final class Relay {
     try {
       String sender = session.nodeId;
       if (closed || sender == null) {
-        fanout.direct(session, Codec.error(Errors.NOT_REGISTERED));
+        meters.error(Errors.NOT_REGISTERED);
+        fanout.enqueue(session, Codec.error(Errors.NOT_REGISTERED));
         return;
       }
       if (!policyAllows(sender, nodeId, assigned)) {
-        fanout.direct(session, Codec.error(Errors.ROLE_ASSIGN_REFUSED));
+        meters.error(Errors.ROLE_ASSIGN_REFUSED);
+        fanout.enqueue(session, Codec.error(Errors.ROLE_ASSIGN_REFUSED));
         return;
       }
-      OutboundMessage message = Codec.roleAssign(nodeId, assigned, sender);
+      Outgoing message = Codec.roleAssign(nodeId, assigned, sender);
       Node node = nodes.get(nodeId);
       if (node != null) {
         // An empty list clears the node's roles: there is nothing left to replay.
         node.roleAssign = assigned.isEmpty() ? null : message;
       }
       fanout.toAllBut(membership, null, message);
+      events.roleAssigned(sender, nodeId, assigned);
     } finally {
       stateLock.unlock();
       fanout.flush();
@@ -281,23 +360,25 @@ public final class Relay {
   }
 
   /** The transport reported the connection closed. */
-  void closed(Session session) {
+  void closed(Session session, int code, String reason, boolean remote) {
     Fanout fanout = new Fanout();
     stateLock.lock();
     try {
       sessions.remove(session);
       String nodeId = session.nodeId;
       if (nodeId != null) {
-        session.nodeId = null;
         Node node = nodes.get(nodeId);
         if (node != null && node.owner == session) {
           removeNode(nodeId, true, fanout);
         }
+        session.nodeId = null;
       }
     } finally {
       stateLock.unlock();
       fanout.flush();
     }
+    meters.closed(code);
+    events.connectionClosed(session.info, code, reason, remote);
   }
 
   // ------------------------------------------------------------------ state helpers (under stateLock)
@@ -314,8 +395,7 @@ public final class Relay {
         fanout.snapshotToAll(current);
       }
     }
-    Participant left = node.participant;
-    notify(l -> l.nodeLeft(left));
+    events.nodeLeft(node.participant);
   }
 
   /** Publishes the current membership for lock-free readers. */
@@ -357,30 +437,17 @@ public final class Relay {
     }
   }
 
-  private void notify(Consumer<SignalingListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException | Error e) {
-      log.warn("Signaling listener threw; ignored", e);
-    }
-  }
-
   private static boolean isOptionalString(Object field) {
     return field == null || field == Inbound.JSON_NULL || field instanceof String;
   }
 
   /** A registered node; mutable, guarded by the state lock. */
   private static final class Node {
-    final String nodeId;
     Participant participant;
     String entry;
     Session owner;
     /** The last role-assign for this node, replayed to late joiners; null when it has none. */
-    OutboundMessage roleAssign;
-
-    Node(String nodeId) {
-      this.nodeId = nodeId;
-    }
+    Outgoing roleAssign;
   }
 
   /**
@@ -388,23 +455,18 @@ public final class Relay {
    * consumers closed) after the state lock is released.
    */
   private static final class Fanout {
-    private final List<Session> touched = new ArrayList<>();
+    private final List<Session> touched = new ArrayList<>(2);
     private List<Session> overflowing;
     private Session[] all;
 
-    void enqueue(Session s, OutboundMessage message) {
+    void enqueue(Session s, Outgoing message) {
       if (s.enqueue(message)) {
         overflow(s);
       }
       touched.add(s);
     }
 
-    /** A direct answer to the caller only: still enqueued, so it keeps its place in the order. */
-    void direct(Session s, OutboundMessage message) {
-      enqueue(s, message);
-    }
-
-    void toAllBut(Membership m, Session except, OutboundMessage message) {
+    void toAllBut(Membership m, Session except, Outgoing message) {
       for (Session s : m.sessions()) {
         if (s != except && s.enqueue(message)) {
           overflow(s);
@@ -431,9 +493,7 @@ public final class Relay {
       if (overflowing != null) {
         overflowing.forEach(Session::slowConsumer);
       }
-      for (Session s : touched) {
-        s.flush();
-      }
+      touched.forEach(Session::flush);
       if (all != null) {
         for (Session s : all) {
           s.flush();

@@ -1,9 +1,9 @@
 package dev.signaling.core.internal;
 
+import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
-import dev.signaling.core.spi.OutboundMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * handed to the transport only while its unsent bytes stay under {@link #SEND_WINDOW}; the rest
  * waits here, where a newer {@code participants} snapshot can replace an older one that is still
  * unsent, and where the slow-consumer limit is enforced. Enqueue order is delivery order.
+ *
+ * <p>Lock order: the relay's state lock may be held when this session's monitor is taken, never
+ * the reverse; and no transport call that may report a close ({@code close}, {@code abort}) is
+ * made while the monitor is held.
  */
 final class Session implements ConnectionHandler {
 
@@ -29,8 +33,10 @@ final class Session implements ConnectionHandler {
 
   private static final long RATE_ERROR_INTERVAL_NANOS = 1_000_000_000L;
 
-  final Relay relay;
+  private final Relay relay;
   final Connection connection;
+  final ConnectionInfo info;
+  private final Meters meters;
   private final long maxQueuedBytes;
 
   /** The nodeId this connection currently owns; written under the relay's state lock. */
@@ -47,11 +53,15 @@ final class Session implements ConnectionHandler {
   private PendingSnapshot pendingSnapshot;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
+  /** The connection was aborted (slow consumer, internal failure): nothing more is sent. */
+  private boolean aborted;
   private volatile boolean backlog;
 
-  Session(Relay relay, Connection connection, SignalingConfig config) {
+  Session(Relay relay, Connection connection, SignalingConfig config, Meters meters) {
     this.relay = relay;
     this.connection = connection;
+    this.info = new ConnectionInfo(connection.id(), connection.handshake());
+    this.meters = meters;
     this.maxQueuedBytes = config.maxQueuedBytes();
     this.bucket = config.rateLimited()
         ? new TokenBucket(config.ticker(), config.rateLimitPerSecond(), config.rateLimitBurst())
@@ -64,7 +74,7 @@ final class Session implements ConnectionHandler {
   public void onText(String text) {
     try {
       if (admit()) {
-        relay.handle(this, text);
+        relay.handle(this, text, -1);
       }
     } catch (RuntimeException | Error e) {
       fail(e);
@@ -77,6 +87,7 @@ final class Session implements ConnectionHandler {
       if (!admit()) {
         return;
       }
+      int bytes = data.remaining();
       String text;
       try {
         text = StandardCharsets.UTF_8.newDecoder()
@@ -85,10 +96,12 @@ final class Session implements ConnectionHandler {
             .decode(data.duplicate())
             .toString();
       } catch (CharacterCodingException e) {
+        meters.received(Meters.In.INVALID, bytes);
+        meters.error(Errors.INVALID_JSON);
         deliver(Codec.error(Errors.INVALID_JSON));
         return;
       }
-      relay.handle(this, text);
+      relay.handle(this, text, bytes);
     } catch (RuntimeException | Error e) {
       fail(e);
     }
@@ -99,11 +112,14 @@ final class Session implements ConnectionHandler {
     if (bucket == null || bucket.tryTake()) {
       return true;
     }
+    meters.received(Meters.In.DROPPED, 0);
     long now = relay.config().ticker().nanos();
     if (!rateErrorSent || now - lastRateErrorNanos >= RATE_ERROR_INTERVAL_NANOS) {
       rateErrorSent = true;
       lastRateErrorNanos = now;
+      meters.error(Errors.RATE_LIMITED);
       deliver(Codec.error(Errors.RATE_LIMITED));
+      relay.events().rateLimited(info);
     }
     return false;
   }
@@ -122,14 +138,8 @@ final class Session implements ConnectionHandler {
 
   @Override
   public void onClose(int code, String reason, boolean remote) {
-    synchronized (this) {
-      closing = true;
-      outbox.clear();
-      outboxBytes = 0;
-      pendingSnapshot = null;
-      backlog = false;
-    }
-    relay.closed(this);
+    discardAll();
+    relay.closed(this, code, reason, remote);
   }
 
   // ------------------------------------------------------------------ outbound
@@ -138,20 +148,17 @@ final class Session implements ConnectionHandler {
    * Sends a message now if nothing waits before it and the transport has room; otherwise queues
    * it. Closes the connection as a slow consumer if too much is waiting.
    */
-  void deliver(OutboundMessage message) {
+  void deliver(Outgoing message) {
     boolean overflow;
     synchronized (this) {
       if (closing) {
         return;
       }
       if (outbox.isEmpty() && connection.queuedBytes() < SEND_WINDOW) {
-        connection.send(message);
+        send(message);
         return;
       }
-      outbox.add(message);
-      outboxBytes += message.size();
-      backlog = true;
-      overflow = overflowing();
+      overflow = append(message);
     }
     if (overflow) {
       slowConsumer();
@@ -167,51 +174,51 @@ final class Session implements ConnectionHandler {
    *
    * @return whether the connection is now over its slow-consumer limit
    */
-  boolean enqueue(OutboundMessage message) {
-    synchronized (this) {
-      if (closing) {
-        return false;
-      }
-      outbox.add(message);
-      outboxBytes += message.size();
-      backlog = true;
-      return overflowing();
-    }
+  synchronized boolean enqueue(Outgoing message) {
+    return !closing && append(message);
+  }
+
+  private boolean append(Outgoing message) {
+    outbox.add(message);
+    outboxBytes += message.size();
+    backlog = true;
+    return outboxBytes + connection.queuedBytes() > maxQueuedBytes;
   }
 
   /**
    * Queues a {@code participants} snapshot, replacing one still unsent: the newer takes its own
    * place in the order, the older is skipped.
    */
-  void enqueueSnapshot(Membership membership) {
-    synchronized (this) {
-      if (closing) {
-        return;
-      }
-      if (pendingSnapshot != null) {
-        pendingSnapshot.membership = null;
-      }
-      pendingSnapshot = new PendingSnapshot(membership);
-      outbox.add(pendingSnapshot);
-      backlog = true;
+  synchronized void enqueueSnapshot(Membership membership) {
+    if (closing) {
+      return;
     }
+    if (pendingSnapshot != null) {
+      pendingSnapshot.membership = null;
+    }
+    pendingSnapshot = new PendingSnapshot(membership);
+    outbox.add(pendingSnapshot);
+    backlog = true;
   }
 
   /** Queues a graceful close behind what is already queued; nothing is accepted after it. */
-  void enqueueClose(int code, String reason) {
-    synchronized (this) {
-      if (closing) {
-        return;
-      }
-      outbox.add(new CloseRequest(code, reason));
-      backlog = true;
-      closing = true;
+  synchronized void enqueueClose(int code, String reason) {
+    if (closing) {
+      return;
     }
+    outbox.add(new CloseRequest(code, reason));
+    backlog = true;
+    closing = true;
   }
 
   /** Whether a close was queued or happened: this connection takes no more messages. */
   synchronized boolean isClosing() {
     return closing;
+  }
+
+  /** Unsent bytes for this connection: waiting here plus waiting in the transport. */
+  synchronized long queuedBytes() {
+    return outboxBytes + connection.queuedBytes();
   }
 
   /** Hands queued messages to the transport while it has room. Never called under the state lock. */
@@ -234,12 +241,12 @@ final class Session implements ConnectionHandler {
             if (snapshot == pendingSnapshot) {
               pendingSnapshot = null;
             }
-            connection.send(snapshot.membership.message());
+            send(snapshot.membership.message());
           }
         } else {
-          OutboundMessage message = (OutboundMessage) item;
+          Outgoing message = (Outgoing) item;
           outboxBytes -= message.size();
-          connection.send(message);
+          send(message);
         }
       }
       backlog = false;
@@ -249,26 +256,38 @@ final class Session implements ConnectionHandler {
     }
   }
 
-  private boolean overflowing() {
-    return outboxBytes + connection.queuedBytes() > maxQueuedBytes;
+  private void send(Outgoing message) {
+    if (connection.send(message.message())) {
+      meters.sent(message);
+    }
   }
 
   /** Closes at once as a slow consumer: what is queued would never be read in time. */
   void slowConsumer() {
-    log.debug("Connection {}: slow consumer, closing", connection.id());
-    closeNow(1008, "slow consumer");
+    if (discardAll()) {
+      log.debug("Connection {}: slow consumer, closing", connection.id());
+      relay.events().slowConsumer(info);
+      connection.abort(1008, "slow consumer");
+    }
   }
 
   /** Drops everything queued and closes the connection immediately. */
   void closeNow(int code, String reason) {
-    synchronized (this) {
-      closing = true;
-      outbox.clear();
-      outboxBytes = 0;
-      pendingSnapshot = null;
-      backlog = false;
+    if (discardAll()) {
+      connection.abort(code, reason);
     }
-    connection.abort(code, reason);
+  }
+
+  /** Drops the outbox for good; true only for the first caller. */
+  private synchronized boolean discardAll() {
+    boolean first = !aborted;
+    aborted = true;
+    closing = true;
+    outbox.clear();
+    outboxBytes = 0;
+    pendingSnapshot = null;
+    backlog = false;
+    return first;
   }
 
   @Override

@@ -65,7 +65,7 @@ class CodecTest {
     assertThat(Codec.roleAssign("n", List.of(), "f").text())
         .isEqualTo("{\"type\":\"role-assign\",\"nodeId\":\"n\",\"roles\":[],\"from\":\"f\"}");
     String[] entries = {Codec.participantEntry(new Participant("a", "u", "pk", "ek"))};
-    assertThat(Codec.participants(entries, 1).text()).isEqualTo(
+    assertThat(Codec.participants(entries).text()).isEqualTo(
         "{\"type\":\"participants\",\"participants\":[{\"nodeId\":\"a\",\"username\":\"u\",\"encryptionKey\":\"ek\"}]}");
   }
 }

@@ -1,31 +1,93 @@
 package dev.signaling.core.testkit;
 
+import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
-/** Records listener events as short strings such as {@code "joined a"}. */
+/**
+ * Records listener events as short strings such as {@code "joined a"}, and lets a test wait for
+ * one with a timeout (over sockets, close events arrive asynchronously).
+ */
 public final class RecordingListener implements SignalingListener {
-  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final List<String> events = new ArrayList<>();
 
   /** The events so far, in order. */
-  public List<String> events() {
+  public synchronized List<String> events() {
     return List.copyOf(events);
+  }
+
+  /** The events so far that start with one of these prefixes, in order. */
+  public synchronized List<String> events(String... prefixes) {
+    return events.stream().filter(e -> java.util.Arrays.stream(prefixes).anyMatch(e::startsWith)).toList();
+  }
+
+  /** Waits until an event equal to {@code event} has been recorded. */
+  public synchronized void await(String event) throws InterruptedException {
+    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    while (!events.contains(event)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no event '" + event + "' within " + TestClient.TIMEOUT + "; got " + events);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
+  private synchronized void add(String event) {
+    events.add(event);
+    notifyAll();
+  }
+
+  @Override
+  public void connectionOpened(ConnectionInfo c) {
+    add("opened");
+  }
+
+  @Override
+  public void connectionClosed(ConnectionInfo c, int code, String reason, boolean remote) {
+    add("closed " + code + (remote ? " by client" : " by server"));
   }
 
   @Override
   public void nodeJoined(Participant p) {
-    events.add("joined " + p.nodeId());
+    add("joined " + p.nodeId());
   }
 
   @Override
   public void nodeLeft(Participant p) {
-    events.add("left " + p.nodeId());
+    add("left " + p.nodeId());
   }
 
   @Override
   public void nodeReplaced(Participant previous, Participant current) {
-    events.add("replaced " + previous.nodeId() + " " + previous.username() + "->" + current.username());
+    add("replaced " + previous.nodeId() + " " + previous.username() + "->" + current.username());
+  }
+
+  @Override
+  public void roleAssigned(String from, String nodeId, List<String> roles) {
+    add("roles " + from + " " + nodeId + " " + roles);
+  }
+
+  @Override
+  public void signalRelayed(String from, String to) {
+    add("relayed " + from + " " + to);
+  }
+
+  @Override
+  public void signalRefused(ConnectionInfo c, String error) {
+    add("refused " + error);
+  }
+
+  @Override
+  public void rateLimited(ConnectionInfo c) {
+    add("rate-limited");
+  }
+
+  @Override
+  public void slowConsumer(ConnectionInfo c) {
+    add("slow consumer");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.DuplicatePolicy;
 import dev.signaling.core.Participant;
+import dev.signaling.core.RegistrationRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import java.nio.charset.StandardCharsets;
@@ -235,7 +236,8 @@ public abstract class SignalingContractTest {
     assertNothingPending(b);
     assertNothingPending(a2);
     assertThat(server.hub().participants()).extracting(Participant::username).containsExactly("alice2", "bob");
-    assertThat(listener.events()).containsExactly("joined a", "joined b", "replaced a alice->alice2");
+    assertThat(listener.events("joined", "left", "replaced"))
+        .containsExactly("joined a", "joined b", "replaced a alice->alice2");
   }
 
   @Test
@@ -479,7 +481,8 @@ public abstract class SignalingContractTest {
     b.close();
     assertThat(a.next()).isEqualTo(presence("leave", "b", "bob"));
     assertThat(a.next()).isEqualTo(participants("a:alice"));
-    assertThat(listener.events()).containsExactly("joined a", "joined b", "left b");
+    listener.await("left b");
+    assertThat(listener.events("joined", "left")).containsExactly("joined a", "joined b", "left b");
   }
 
   @Test
@@ -669,5 +672,87 @@ public abstract class SignalingContractTest {
     assertThat(a.awaitClose()).isEqualTo(new TestClient.CloseStatus(1001, "server shutting down"));
     assertThat(anonymous.awaitClose().code()).isEqualTo(1001);
     assertThat(server.hub().isClosed()).isTrue();
+  }
+
+  // ------------------------------------------------------------------ embedding: events, metrics, auth
+
+  @Test
+  void listenerSeesEveryKindOfEvent() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    FakeTicker ticker = new FakeTicker();
+    TestServer server = server(SignalingConfig.builder().rateLimit(8, 8).ticker(ticker).build(), listener);
+    TestClient a = joined(server, "a", "alice");
+    TestClient b = joined(server, "b", "bob", a);
+    a.send("{\"type\":\"role-assign\",\"nodeId\":\"b\",\"roles\":[\"relay\"]}");
+    a.next();
+    b.next();
+    a.send(signal("a", "b", "1"));
+    b.next();
+    a.send(signal("a", "nobody", "1"));
+    a.next();
+    for (int i = 0; i < 8; i++) {
+      a.send(PROBE);
+    }
+    b.close();
+    listener.await("closed 1000 by client");
+    listener.await("left b");
+    assertThat(listener.events()).containsSubsequence(
+        "opened", "joined a", "opened", "joined b", "roles a b [relay]", "relayed a b",
+        "refused peer not found", "rate-limited", "left b");
+    assertThat(listener.events("opened")).hasSize(2);
+  }
+
+  @Test
+  void metricsCountMessagesErrorsAndCloses() throws Exception {
+    TestServer server = server();
+    TestClient a = joined(server, "a", "alice");
+    TestClient b = joined(server, "b", "bob", a);
+    a.send(signal("a", "b", "\"hello\""));
+    b.next();
+    a.send(signal("a", "nobody", "1"));
+    a.next();
+    a.send("not json");
+    a.next();
+    var m = server.hub().metrics();
+    assertThat(m.connectionsOpen()).isEqualTo(2);
+    assertThat(m.nodesRegistered()).isEqualTo(2);
+    assertThat(m.messagesIn()).containsEntry("register", 2L).containsEntry("signal", 2L).containsEntry("invalid", 1L);
+    assertThat(m.messagesOut()).containsEntry("signal", 1L).containsEntry("presence", 1L)
+        .containsEntry("participants", 3L).containsEntry("error", 2L);
+    assertThat(m.errors()).containsEntry("peer not found", 1L).containsEntry("invalid JSON", 1L);
+    assertThat(m.signalsRefused()).isEqualTo(1);
+    String forwarded = signal("a", "b", "\"hello\"");
+    assertThat(m.bytesIn()).isGreaterThanOrEqualTo(forwarded.length());
+    assertThat(m.bytesOut()).isGreaterThanOrEqualTo(forwarded.length());
+    b.close();
+    a.next();
+    a.next();
+    assertThat(server.hub().metrics().closes()).containsEntry(1000, 1L);
+    assertThat(server.hub().metrics().connectionsOpen()).isEqualTo(1);
+  }
+
+  @Test
+  void authenticatorRefusesWithUnauthorized_andTheConnectionStaysUsable() throws Exception {
+    List<RegistrationRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TestServer server = server(SignalingConfig.builder().authenticator(request -> {
+      seen.add(request);
+      return request.nodeId().equals("z") || "open sesame".equals(request.auth().get("password"));
+    }).build());
+    TestClient other = joined(server, "z", "zed");
+    TestClient a = server.connect();
+    a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\",\"publicKey\":\"pk\","
+        + "\"auth\":{\"password\":\"wrong\",\"timestamp\":1.50E+3,\"nested\":{\"x\":1}}}");
+    assertThat(a.next()).isEqualTo(error("unauthorized"));
+    assertNothingPending(other);
+    assertThat(server.hub().participants()).extracting(Participant::nodeId).containsExactly("z");
+    RegistrationRequest refused = seen.get(seen.size() - 1);
+    assertThat(refused.nodeId()).isEqualTo("a");
+    assertThat(refused.publicKey()).isEqualTo("pk");
+    assertThat(refused.auth()).containsOnly(
+        java.util.Map.entry("password", "wrong"), java.util.Map.entry("timestamp", "1.50E+3"));
+    assertThat(refused.connection().handshake()).isNotNull();
+
+    a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\",\"auth\":{\"password\":\"open sesame\"}}");
+    assertThat(a.next()).isEqualTo(participants("z:zed", "a:alice"));
   }
 }
