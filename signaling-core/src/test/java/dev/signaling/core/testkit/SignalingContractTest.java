@@ -755,4 +755,44 @@ public abstract class SignalingContractTest {
     a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\",\"auth\":{\"password\":\"open sesame\"}}");
     assertThat(a.next()).isEqualTo(participants("z:zed", "a:alice"));
   }
+
+  @Test
+  void ed25519ProofOfPossession_acceptsAFreshSignature_refusesStaleForgedAndReplayed() throws Exception {
+    java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    byte[] spki = keys.getPublic().getEncoded();
+    String nodeId = java.util.HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
+    long now = 1_764_115_200_000L;
+    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC);
+    TestServer server = server(SignalingConfig.builder()
+        .authenticator(dev.signaling.core.Ed25519Authenticator.create(clock, Duration.ofSeconds(30), 1000))
+        .build());
+    TestClient a = server.connect();
+
+    a.send(register(nodeId, "alice"));
+    assertThat(a.next()).as("no proof").isEqualTo(error("unauthorized"));
+    a.send(signedRegister(nodeId, keys, now - 31_000));
+    assertThat(a.next()).as("stale").isEqualTo(error("unauthorized"));
+    java.security.KeyPair other = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    a.send(signedRegister(nodeId, other, now));
+    assertThat(a.next()).as("signed by another key").isEqualTo(error("unauthorized"));
+    a.send(signedRegister("not-hex", keys, now));
+    assertThat(a.next()).as("nodeId is no key").isEqualTo(error("unauthorized"));
+
+    String fresh = signedRegister(nodeId, keys, now - 5_000);
+    a.send(fresh);
+    assertThat(a.next()).isEqualTo(participants(nodeId + ":alice"));
+    TestClient thief = server.connect();
+    thief.send(fresh);
+    assertThat(thief.next()).as("replayed").isEqualTo(error("unauthorized"));
+    assertNothingPending(a);
+  }
+
+  private static String signedRegister(String nodeId, java.security.KeyPair keys, long timestamp) throws Exception {
+    java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+    signer.initSign(keys.getPrivate());
+    signer.update(dev.signaling.core.Ed25519Authenticator.challenge(nodeId, timestamp).getBytes(StandardCharsets.UTF_8));
+    String signature = java.util.HexFormat.of().formatHex(signer.sign());
+    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\","
+        + "\"auth\":{\"timestamp\":" + timestamp + ",\"signature\":\"" + signature + "\"}}";
+  }
 }
