@@ -92,6 +92,20 @@ public abstract class SignalingContractTest {
     return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"payload\":" + payload + "}";
   }
 
+  /**
+   * Waits until a condition on the server's state holds, polling, for at most {@link
+   * TestClient#TIMEOUT}. For state that no message reports (a dropped message, a close seen).
+   */
+  protected static void eventually(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + TestClient.TIMEOUT + ": " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+    }
+  }
+
   /** Asserts that nothing is waiting for this client: its probe is answered first. */
   protected static void assertNothingPending(TestClient client) {
     client.send(PROBE);
@@ -364,9 +378,11 @@ public abstract class SignalingContractTest {
     TestClient a = joined(server, "a", "alice");
     TestClient b = joined(server, "b", "bob", a);
     a.send("{\"type\":\"role-assign\",\"nodeId\":\"b\",\"roles\":[\"client\"]}");
+    a.next();
+    b.next(); // a's assignment is applied before b's, which must then win
     b.send("{\"type\":\"role-assign\",\"nodeId\":\"b\",\"roles\":[\"relay\"]}");
     b.send("{\"type\":\"role-assign\",\"nodeId\":\"a\",\"roles\":[\"seed\"]}");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
       a.next();
       b.next();
     }
@@ -587,6 +603,7 @@ public abstract class SignalingContractTest {
     assertThat(a.next()).isEqualTo(error("rate limit exceeded"));
     a.send(register("a", "alice")); // dropped, and no second error within the second
     assertNothingPending(b); // another client is unaffected
+    eventually("the register is dropped", () -> server.hub().metrics().messagesIn().get("dropped") == 2);
     ticker.advance(Duration.ofSeconds(1));
     assertNothingPending(a);
     assertThat(server.hub().participants()).as("the dropped register").isEmpty();
@@ -631,10 +648,7 @@ public abstract class SignalingContractTest {
     }
     pool.shutdown();
     // Closes are asynchronous over sockets: wait until the hub has seen them all.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.hub().participants().size() != survivors.size() && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
+    eventually("every close is seen", () -> server.hub().participants().size() == survivors.size());
     List<String> finalMembership = server.hub().participants().stream().map(Participant::nodeId).toList();
     assertThat(finalMembership).hasSize(survivors.size());
     for (TestClient c : survivors) {
@@ -693,6 +707,9 @@ public abstract class SignalingContractTest {
     for (int i = 0; i < 8; i++) {
       a.send(PROBE);
     }
+    // Each connection is handled on its own thread: let a's events happen before b leaves.
+    listener.await("refused peer not found");
+    listener.await("rate-limited");
     b.close();
     listener.await("closed 1000 by client");
     listener.await("left b");
