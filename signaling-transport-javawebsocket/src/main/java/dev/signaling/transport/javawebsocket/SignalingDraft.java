@@ -1,0 +1,88 @@
+package dev.signaling.transport.javawebsocket;
+
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.enums.Opcode;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.exceptions.LimitExceededException;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.Handshakedata;
+
+/**
+ * RFC 6455 with the three things the stock draft lacks for us. One instance per connection (the
+ * library copies it through {@link #copyInstance()} when the handshake arrives).
+ *
+ * <ul>
+ *   <li>The message size limit also holds for fragmented messages: the stock draft checks each
+ *       frame, but not the running total of continuation frames (Java-WebSocket #1508), so a
+ *       client could make it buffer far more than the limit. We close with {@code 1009} as soon as
+ *       the total passes it.
+ *   <li>Every byte this connection queues for writing (handshake response and frames of any kind:
+ *       ours, pings, pongs, close) is added to the connection's {@code queued} counter, which the
+ *       socket's channel decrements as bytes reach the socket. That is how {@code queuedBytes()}
+ *       stays exact.
+ *   <li>{@link OutboundFrame}s are encoded from the core's bytes directly.
+ * </ul>
+ */
+final class SignalingDraft extends Draft_6455 {
+
+  /** The reason text the library itself uses for a single frame over the limit. */
+  private static final String TOO_BIG = "Payload limit reached.";
+
+  private final int maxMessageBytes;
+  private final AtomicLong queued;
+
+  /** Bytes of the fragmented message being received; only the connection's decoder thread. */
+  private long fragmentedBytes;
+
+  SignalingDraft(int maxMessageBytes, AtomicLong queued) {
+    super(Collections.emptyList(), maxMessageBytes);
+    this.maxMessageBytes = maxMessageBytes;
+    this.queued = queued;
+  }
+
+  @Override
+  public Draft copyInstance() {
+    return new SignalingDraft(maxMessageBytes, queued);
+  }
+
+  @Override
+  public void processFrame(WebSocketImpl socket, Framedata frame) throws InvalidDataException {
+    Opcode opcode = frame.getOpcode();
+    boolean continuation = opcode == Opcode.CONTINUOUS;
+    boolean fragment = continuation
+        || (!frame.isFin() && (opcode == Opcode.TEXT || opcode == Opcode.BINARY));
+    if (fragment) {
+      long total = (continuation ? fragmentedBytes : 0) + frame.getPayloadData().remaining();
+      if (total > maxMessageBytes) {
+        fragmentedBytes = 0;
+        throw new LimitExceededException(TOO_BIG, maxMessageBytes);
+      }
+      fragmentedBytes = frame.isFin() ? 0 : total;
+    }
+    super.processFrame(socket, frame);
+  }
+
+  @Override
+  public ByteBuffer createBinaryFrame(Framedata frame) {
+    ByteBuffer bytes = frame instanceof OutboundFrame outbound
+        ? outbound.encode()
+        : super.createBinaryFrame(frame);
+    queued.addAndGet(bytes.remaining());
+    return bytes;
+  }
+
+  @Override
+  public List<ByteBuffer> createHandshake(Handshakedata handshake, boolean withContent) {
+    List<ByteBuffer> buffers = super.createHandshake(handshake, withContent);
+    for (ByteBuffer buffer : buffers) {
+      queued.addAndGet(buffer.remaining());
+    }
+    return buffers;
+  }
+}

@@ -1,0 +1,276 @@
+package dev.signaling.transport.javawebsocket;
+
+import dev.signaling.core.Participant;
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingException;
+import dev.signaling.core.SignalingHub;
+import dev.signaling.core.SignalingListener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.channels.ServerSocketChannel;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running signaling server: the {@link SignalingHub} served over WebSocket by Java-WebSocket,
+ * with {@code GET /health} on the same port.
+ *
+ * <pre>{@code
+ * try (SignalingServer server = SignalingServer.start(3001)) {
+ *   System.out.println("signaling on " + server.webSocketUri());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start(int)} and {@link Builder#start()} return once the port is bound and the server
+ * accepts connections; a port already in use fails at once with a {@link SignalingException}.
+ * {@link #close()} closes every client with {@code 1001}, stops the threads and frees the port;
+ * it is idempotent and returns within a few seconds at most. Thread-safe.
+ */
+public final class SignalingServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+
+  /** Pending TCP connections the kernel may hold: the JDK's default of 50 is too low for join storms. */
+  private static final int ACCEPT_BACKLOG = 1024;
+  private static final long START_TIMEOUT_MILLIS = 10_000;
+  /** How long close() lets clients receive their close frame before their sockets are dropped. */
+  private static final int STOP_TIMEOUT_MILLIS = 2_000;
+
+  private final String host;
+  private final int port;
+  /** The host part of this server's URIs. */
+  private final String uriHost;
+  private final SignalingHub hub;
+  private final ServerSocketChannel channel;
+  private final WebSocketEndpoint endpoint;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SignalingServer(String host, InetSocketAddress local, SignalingHub hub,
+      ServerSocketChannel channel, WebSocketEndpoint endpoint) {
+    this.host = host;
+    this.port = local.getPort();
+    this.uriHost = uriHost(local.getAddress());
+    this.hub = hub;
+    this.channel = channel;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Starts a server on all interfaces ({@code 0.0.0.0}) with the default configuration and no
+   * listener.
+   *
+   * @param port the TCP port, or {@code 0} for an ephemeral one (see {@link #port()})
+   * @throws SignalingException if the port cannot be bound
+   */
+  public static SignalingServer start(int port) {
+    return builder().port(port).start();
+  }
+
+  /** A builder for a server with its own host, port, configuration or listener. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port the server listens on (the real one when it was started with port {@code 0}). */
+  public int port() {
+    return port;
+  }
+
+  /** The host the server was bound to, as given to the builder (default {@code 0.0.0.0}). */
+  public String host() {
+    return host;
+  }
+
+  /** Where clients connect, e.g. {@code ws://127.0.0.1:3001}; the loopback address when bound to all interfaces. */
+  public URI webSocketUri() {
+    return uri("ws", null);
+  }
+
+  /** The health endpoint, e.g. {@code http://127.0.0.1:3001/health}. */
+  public URI healthUri() {
+    return uri("http", PlainHttp.HEALTH_PATH);
+  }
+
+  /** The hub behind this server, to read its state or close it. */
+  public SignalingHub hub() {
+    return hub;
+  }
+
+  /** The registered nodes in registration order: an immutable snapshot. */
+  public List<Participant> participants() {
+    return hub.participants();
+  }
+
+  /**
+   * Stops the server: {@code /health} answers {@code 503} from now on, every client is closed with
+   * {@code 1001 "server shutting down"}, the threads stop and the port is freed. Idempotent;
+   * returns within a bounded time (a few seconds at most, when clients do not read).
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      endpoint.shutDown(STOP_TIMEOUT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(channel);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SignalingServer[" + webSocketUri() + ']';
+  }
+
+  /**
+   * The first step of {@link #close()} alone: {@code /health} and new upgrades answer {@code 503}
+   * from now on. Lets tests observe that state, which close() passes through in an instant.
+   */
+  void markShuttingDown() {
+    endpoint.markShuttingDown();
+  }
+
+  /** The Java-WebSocket server behind this one (for tests of the connections themselves). */
+  WebSocketEndpoint endpoint() {
+    return endpoint;
+  }
+
+  private static String uriHost(InetAddress address) {
+    if (address.isAnyLocalAddress()) {
+      return "127.0.0.1";
+    }
+    String literal = address.getHostAddress();
+    int scope = literal.indexOf('%'); // an IPv6 scope id has no place in a URI
+    return scope < 0 ? literal : literal.substring(0, scope);
+  }
+
+  private URI uri(String scheme, String path) {
+    try {
+      return new URI(scheme, null, uriHost, port, path, null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("no URI for " + uriHost + ":" + port, e);
+    }
+  }
+
+  private static void closeQuietly(ServerSocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("Closing the server socket failed", e);
+    }
+  }
+
+  /** Configures and starts a {@link SignalingServer}. Not thread-safe; reusable. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 3001;
+    private SignalingConfig config = SignalingConfig.defaults();
+    private SignalingListener listener = SignalingListener.NONE;
+
+    private Builder() {}
+
+    /** The address to bind: a host name or IP literal. Default {@code 0.0.0.0} (all interfaces). */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The TCP port; {@code 0} picks an ephemeral one. Default {@code 3001}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be in 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The protocol's policies and limits. Default {@link SignalingConfig#defaults()}. */
+    public Builder config(SignalingConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Callbacks on joins and leaves. Default {@link SignalingListener#NONE}. */
+    public Builder listener(SignalingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Binds the port and starts serving; returns once connections are accepted.
+     *
+     * @throws SignalingException if the port cannot be bound (the message names it), or the
+     *     server does not start
+     */
+    public SignalingServer start() {
+      ServerSocketChannel channel = bind();
+      SignalingHub hub = SignalingHub.create(config, listener);
+      WebSocketEndpoint endpoint = null;
+      try {
+        // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
+        // on another thread; it takes the bound channel as it is.
+        endpoint = new WebSocketEndpoint(channel, hub);
+        endpoint.startAndWait(START_TIMEOUT_MILLIS);
+        InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+        log.info("Signaling server listening on {}:{}", host, local.getPort());
+        return new SignalingServer(host, local, hub, channel, endpoint);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failedToStart(channel, hub, endpoint, e);
+      } catch (ExecutionException e) {
+        throw failedToStart(channel, hub, endpoint, e.getCause());
+      } catch (IOException | TimeoutException | RuntimeException e) {
+        throw failedToStart(channel, hub, endpoint, e);
+      }
+    }
+
+    private ServerSocketChannel bind() {
+      ServerSocketChannel channel = null;
+      try {
+        channel = ServerSocketChannel.open();
+        // Lets a new server bind at once after close, while old connections linger in TIME_WAIT.
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.bind(new InetSocketAddress(host, port), ACCEPT_BACKLOG);
+        return channel;
+      } catch (IOException | RuntimeException e) {
+        if (channel != null) {
+          closeQuietly(channel);
+        }
+        throw new SignalingException("cannot listen on port " + port + " of " + host + ": " + e.getMessage(), e);
+      }
+    }
+
+    private SignalingException failedToStart(ServerSocketChannel channel, SignalingHub hub,
+        WebSocketEndpoint endpoint, Throwable cause) {
+      if (endpoint != null) {
+        try {
+          endpoint.shutDown(STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          cause.addSuppressed(e);
+        }
+      }
+      hub.close();
+      closeQuietly(channel);
+      return new SignalingException("signaling server on " + host + ":" + port + " did not start", cause);
+    }
+  }
+}

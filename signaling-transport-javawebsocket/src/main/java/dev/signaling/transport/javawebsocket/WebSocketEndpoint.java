@@ -1,0 +1,279 @@
+package dev.signaling.transport.javawebsocket;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingHub;
+import dev.signaling.core.spi.HandshakeRequest;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java-WebSocket server behind a {@link SignalingServer}: it creates a {@link
+ * SignalingSocket} for every accepted connection, hands opened ones to the hub, and owns what
+ * the library lacks: the connection limit, the handshake timeout, and a sweep that restores lost
+ * write demands.
+ */
+final class WebSocketEndpoint extends WebSocketServer {
+
+  private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
+  /** How often {@link SignalingSocket#kickIfStalled()} runs over all sockets. */
+  private static final long STALL_SWEEP_MILLIS = 100;
+
+  private final SignalingHub hub;
+  private final SignalingConfig config;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Set<SignalingSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private volatile boolean shuttingDown;
+
+  WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub) {
+    super(boundChannel);
+    this.hub = hub;
+    this.config = hub.config();
+    int port = getPort();
+    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "signaling-timer-" + port);
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    setReuseAddr(true);
+    setTcpNoDelay(true);
+    setConnectionLostTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, config.pingInterval().toSeconds())));
+    setWebSocketFactory(new Factory());
+  }
+
+  /** Starts the selector and waits until it runs. */
+  void startAndWait(long timeoutMillis) throws InterruptedException, ExecutionException, TimeoutException {
+    start();
+    started.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::kickStalledWrites, STALL_SWEEP_MILLIS, STALL_SWEEP_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Stops accepting, closes every connection through the hub ({@code 1001}), stops the library
+   * within {@code timeoutMillis}, then drops whatever is still open.
+   */
+  void shutDown(int timeoutMillis) throws InterruptedException {
+    markShuttingDown();
+    try {
+      hub.close();
+    } catch (RuntimeException e) {
+      log.error("Closing the hub failed", e);
+    }
+    try {
+      stop(Math.max(1, timeoutMillis)); // stop(0) would wait without limit
+    } finally {
+      for (SignalingSocket socket : sockets) {
+        socket.closeConnection(CloseFrame.GOING_AWAY, "server shutting down");
+      }
+      timer.shutdownNow();
+    }
+  }
+
+  /** From now on {@code /health} and new upgrades answer {@code 503}. */
+  void markShuttingDown() {
+    shuttingDown = true;
+  }
+
+  boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  /** Takes a connection slot for an upgrade; {@code false} when full or stopping. */
+  boolean admit() {
+    while (!shuttingDown) {
+      int current = admitted.get();
+      if (current >= config.maxConnections()) {
+        return false;
+      }
+      if (admitted.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Gives back a slot taken by {@link #admit()}. */
+  void releaseSlot() {
+    admitted.decrementAndGet();
+  }
+
+  /** A socket was closed; called once per socket. */
+  void forget(SignalingSocket socket) {
+    sockets.remove(socket);
+  }
+
+  /** Runs a task on the timer thread after a delay; at once on this thread after shutdown. */
+  void schedule(Runnable task, long delayMillis) {
+    try {
+      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
+  /** The adapter boundary's last resort: logs once per socket and closes that socket only. */
+  void failed(SignalingSocket socket, Throwable t) {
+    if (socket.firstFailure()) {
+      log.error("Connection {}: unexpected failure; closing it with 1011", socket.id, t);
+    } else {
+      log.debug("Connection {}: further failure", socket.id, t);
+    }
+    try {
+      if (socket.isOpen()) {
+        socket.close(CloseFrame.UNEXPECTED_CONDITION, "internal error");
+      } else {
+        socket.closeConnection(CloseFrame.UNEXPECTED_CONDITION, "internal error");
+      }
+    } catch (Throwable again) {
+      socket.closeConnection(CloseFrame.UNEXPECTED_CONDITION, "internal error");
+    }
+  }
+
+  /** The sockets that completed their upgrade and are not closed yet (for tests). */
+  List<SignalingSocket> openSockets() {
+    return sockets.stream().filter(WebSocketImpl::isOpen).toList();
+  }
+
+  private void kickStalledWrites() {
+    for (SignalingSocket socket : sockets) {
+      try {
+        socket.kickIfStalled();
+      } catch (Throwable t) {
+        // An exception would cancel this periodic task for every socket: keep it to this one.
+        failed(socket, t);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ library callbacks
+
+  @Override
+  public void onStart() {
+    started.complete(null);
+  }
+
+  @Override
+  public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    SignalingSocket socket = (SignalingSocket) conn;
+    socket.cancelHandshakeTimeout();
+    try {
+      WebSocketConnection connection = socket.connection;
+      connection.opened(request(socket, handshake));
+      connection.attach(hub.open(connection));
+    } catch (Throwable t) {
+      failed(socket, t);
+    }
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, String message) {
+    ((SignalingSocket) conn).connection.text(message);
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, ByteBuffer message) {
+    ((SignalingSocket) conn).connection.binary(message);
+  }
+
+  @Override
+  public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    // Reported by SignalingSocket.closeConnection, which sees every close.
+  }
+
+  @Override
+  public void onError(WebSocket conn, Exception ex) {
+    if (conn == null) {
+      if (!started.completeExceptionally(ex)) {
+        log.error("Server error on port {}", getPort(), ex);
+      }
+    } else {
+      // Protocol errors of one client (bad frames, invalid UTF-8): the library closes it.
+      log.debug("Connection {}: {}", ((SignalingSocket) conn).id, ex.toString());
+    }
+  }
+
+  private static HandshakeRequest request(SignalingSocket socket, ClientHandshake handshake) {
+    String target = handshake.getResourceDescriptor();
+    int question = target.indexOf('?');
+    String path = question < 0 ? target : target.substring(0, question);
+    String query = question < 0 ? "" : target.substring(question + 1);
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Iterator<String> names = handshake.iterateHttpFields(); names.hasNext(); ) {
+      String name = names.next();
+      headers.put(name, List.of(handshake.getFieldValue(name)));
+    }
+    InetSocketAddress remote;
+    try {
+      remote = socket.getRemoteSocketAddress();
+    } catch (RuntimeException e) {
+      remote = null; // already closed
+    }
+    return new HandshakeRequest(path.isEmpty() ? "/" : path, query, headers, remote);
+  }
+
+  /** Creates our sockets and wraps their channels; runs on the selector thread at accept. */
+  private final class Factory implements WebSocketServerFactory {
+
+    @Override
+    public WebSocketImpl createWebSocket(WebSocketAdapter adapter, Draft draft) {
+      throw new UnsupportedOperationException("client role: never used by a server");
+    }
+
+    @Override
+    public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
+      SignalingSocket socket =
+          SignalingSocket.create(WebSocketEndpoint.this, "c" + ids.incrementAndGet(), config.maxMessageBytes());
+      sockets.add(socket);
+      try {
+        socket.setHandshakeTimeout(timer.schedule(socket::handshakeTimedOut,
+            config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+      } catch (RejectedExecutionException e) {
+        // Shutting down: the socket is dropped with the others.
+      }
+      return socket;
+    }
+
+    @Override
+    public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+      return new CountingChannel(channel, (SignalingSocket) key.attachment());
+    }
+
+    @Override
+    public void close() {
+      // Nothing to release.
+    }
+  }
+}

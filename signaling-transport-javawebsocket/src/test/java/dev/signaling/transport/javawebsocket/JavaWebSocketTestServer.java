@@ -1,0 +1,48 @@
+package dev.signaling.transport.javawebsocket;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingHub;
+import dev.signaling.core.SignalingListener;
+import dev.signaling.core.testkit.TestServer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A {@link TestServer} on a real port (loopback, ephemeral), reached by {@link JdkTestClient}s. */
+final class JavaWebSocketTestServer implements TestServer {
+
+  private final SignalingServer server;
+  private final List<JdkTestClient> clients = new CopyOnWriteArrayList<>();
+  private final AtomicInteger names = new AtomicInteger();
+
+  private JavaWebSocketTestServer(SignalingServer server) {
+    this.server = server;
+  }
+
+  static JavaWebSocketTestServer start(SignalingConfig config, SignalingListener listener) {
+    return new JavaWebSocketTestServer(
+        SignalingServer.builder().host("127.0.0.1").port(0).config(config).listener(listener).start());
+  }
+
+  SignalingServer server() {
+    return server;
+  }
+
+  @Override
+  public SignalingHub hub() {
+    return server.hub();
+  }
+
+  @Override
+  public JdkTestClient connect() throws Exception {
+    JdkTestClient client = JdkTestClient.connect("client-" + names.incrementAndGet(), server.webSocketUri());
+    clients.add(client);
+    return client;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    clients.forEach(JdkTestClient::close);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.signaling.transport.javawebsocket;
+
+import dev.signaling.core.testkit.TestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link TestClient} over a real socket: the JDK's own WebSocket client, so the server is
+ * checked against an independent implementation.
+ */
+final class JdkTestClient implements TestClient {
+
+  /** One HTTP client (and selector thread) for every test client. */
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static final Object CLOSED = new Object();
+
+  private final String name;
+  private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+  private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+  private final WebSocket webSocket;
+
+  private JdkTestClient(String name, URI uri) throws Exception {
+    this.name = name;
+    this.webSocket = HTTP.newWebSocketBuilder()
+        .buildAsync(uri, new Listener())
+        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Connects and returns once the upgrade completed. */
+  static JdkTestClient connect(String name, URI uri) throws Exception {
+    return new JdkTestClient(name, uri);
+  }
+
+  @Override
+  public void send(String text) {
+    join(webSocket.sendText(text, true));
+  }
+
+  @Override
+  public void sendBinary(byte[] data) {
+    join(webSocket.sendBinary(ByteBuffer.wrap(data), true));
+  }
+
+  /** Sends one fragment of a text message ({@code last == false} leaves the message open). */
+  void sendFragment(String text, boolean last) {
+    join(webSocket.sendText(text, last));
+  }
+
+  @Override
+  public String next() {
+    Object message;
+    try {
+      message = received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(name + ": interrupted", e);
+    }
+    if (message == null) {
+      throw new AssertionError(name + ": no message within " + TIMEOUT);
+    }
+    if (message == CLOSED) {
+      received.add(CLOSED); // later calls fail the same way
+      throw new AssertionError(name + ": closed before a message arrived: " + closed.getNow(null));
+    }
+    return (String) message;
+  }
+
+  /** The next text message if one has arrived already, else {@code null}; never waits. */
+  String poll() {
+    Object message = received.peek();
+    return message instanceof String ? (String) received.poll() : null;
+  }
+
+  @Override
+  public CloseStatus awaitClose() {
+    try {
+      CloseStatus status = closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      received.clear();
+      return status;
+    } catch (TimeoutException e) {
+      throw new AssertionError(name + ": not closed within " + TIMEOUT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(name + ": interrupted", e);
+    } catch (ExecutionException e) {
+      throw new AssertionError(name + ": " + e.getCause(), e);
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone() && !webSocket.isOutputClosed()) {
+      try {
+        webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // the server's answer
+      } catch (Exception e) {
+        // The server may have closed meanwhile; abort below in any case.
+      }
+    }
+    webSocket.abort();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  private static void join(CompletableFuture<WebSocket> sent) {
+    try {
+      sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("send failed: " + e, e);
+    }
+  }
+
+  /** Collects whole text messages (the JDK may deliver one in parts) and the close. */
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder parts = new StringBuilder();
+
+    @Override
+    public void onOpen(WebSocket ws) {
+      ws.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      parts.append(data);
+      if (last) {
+        received.add(parts.toString());
+        parts.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+      ws.request(1); // the server never sends binary; ignore
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closed.complete(new CloseStatus(statusCode, reason));
+      received.add(CLOSED);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      // The TCP connection ended without a close frame: report it as an abnormal close.
+      closed.complete(new CloseStatus(1006, String.valueOf(error)));
+      received.add(CLOSED);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.signaling.transport.javawebsocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signaling.core.testkit.TestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A plain TCP client for tests that need exact bytes: HTTP requests split or malformed at will,
+ * and hand-made WebSocket frames (fragments, invalid UTF-8). Every read waits at most {@link
+ * TestClient#TIMEOUT}.
+ */
+final class RawSocket implements AutoCloseable {
+
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+  static final int CONTINUATION = 0x0;
+  static final int CLOSE = 0x8;
+  static final int PING = 0x9;
+
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream in;
+
+  /** A frame as received. */
+  record Frame(boolean fin, int opcode, byte[] payload) {
+    String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    int closeCode() {
+      return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+    }
+  }
+
+  RawSocket(int port) throws IOException {
+    socket = new Socket();
+    socket.setTcpNoDelay(true); // each write goes out as its own segment
+    socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TestClient.TIMEOUT.toMillis());
+    socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
+    out = socket.getOutputStream();
+    in = new DataInputStream(socket.getInputStream());
+  }
+
+  void write(String ascii) throws IOException {
+    write(ascii.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  void write(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /**
+   * Everything the server sends until it closes the connection.
+   *
+   * @throws SocketTimeoutException if the server keeps the connection open
+   */
+  byte[] readToEnd() throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    for (int n; (n = in.read(buffer)) != -1; ) {
+      all.write(buffer, 0, n);
+    }
+    return all.toByteArray();
+  }
+
+  String readToEndAscii() throws IOException {
+    return new String(readToEnd(), StandardCharsets.ISO_8859_1);
+  }
+
+  /** Sends a WebSocket upgrade for {@code path} and reads the {@code 101} answer. */
+  RawSocket upgrade(String path) throws IOException {
+    byte[] key = new byte[16];
+    ThreadLocalRandom.current().nextBytes(key);
+    write("GET " + path + " HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\n"
+        + "Upgrade: websocket\r\n"
+        + "Connection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+        + "Sec-WebSocket-Version: 13\r\n"
+        + "\r\n");
+    String head = readHead();
+    assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
+    return this;
+  }
+
+  private String readHead() throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b == -1) {
+        throw new IOException("closed during the response head: " + head);
+      }
+      head.write(b);
+      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Sends one masked frame, as a client must. */
+  void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+    ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
+    frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+    if (payload.length <= 125) {
+      frame.put((byte) (0x80 | payload.length));
+    } else if (payload.length <= 0xFFFF) {
+      frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+    } else {
+      frame.put((byte) (0x80 | 127)).putLong(payload.length);
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.put(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.put((byte) (payload[i] ^ mask[i % 4]));
+    }
+    write(java.util.Arrays.copyOf(frame.array(), frame.position()));
+  }
+
+  void sendText(String text) throws IOException {
+    sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads the next frame from the server (never masked). */
+  Frame readFrame() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    assertThat(b1 & 0x80).as("server frames are not masked").isZero();
+    long length = b1 & 0x7F;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+  }
+
+  /** Reads frames up to the close frame and returns it. */
+  Frame readUntilClose() throws IOException {
+    for (Frame frame = readFrame(); ; frame = readFrame()) {
+      if (frame.opcode() == CLOSE) {
+        return frame;
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.signaling.transport.javawebsocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signaling.core.Participant;
+import dev.signaling.core.SignalingException;
+import dev.signaling.core.testkit.TestClient;
+import java.net.ConnectException;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Lifecycle of {@link SignalingServer}: binding, URIs, close. */
+class SignalingServerTest {
+
+  private static SignalingServer startOnLoopback(int port) {
+    return SignalingServer.builder().host("127.0.0.1").port(port).start();
+  }
+
+  @Test
+  void portZero_bindsARealPort_andTheUrisUseIt() throws Exception {
+    try (SignalingServer server = startOnLoopback(0)) {
+      assertThat(server.port()).isPositive();
+      assertThat(server.host()).isEqualTo("127.0.0.1");
+      assertThat(server.webSocketUri()).isEqualTo(URI.create("ws://127.0.0.1:" + server.port()));
+      assertThat(server.healthUri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port() + "/health"));
+      assertThat(server.participants()).isEmpty();
+      try (RawSocket socket = new RawSocket(server.port())) {
+        socket.write("GET /health HTTP/1.1\r\n\r\n");
+        assertThat(socket.readToEndAscii()).startsWith("HTTP/1.1 200 OK");
+      }
+    }
+  }
+
+  @Test
+  void startReturnsOnlyWhenConnectionsAreAccepted() throws Exception {
+    try (SignalingServer server = startOnLoopback(0)) {
+      JdkTestClient client = JdkTestClient.connect("first", server.webSocketUri());
+      client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+      assertThat(client.next()).startsWith("{\"type\":\"participants\"");
+      assertThat(server.participants()).containsExactly(new Participant("a", "alice", "", null));
+      client.close();
+    }
+  }
+
+  @Test
+  void portAlreadyInUse_throwsSignalingExceptionNamingThePort() {
+    try (SignalingServer first = startOnLoopback(0)) {
+      assertThatThrownBy(() -> startOnLoopback(first.port()))
+          .isInstanceOf(SignalingException.class)
+          .hasMessageContaining(String.valueOf(first.port()))
+          .hasMessageContaining("in use");
+    }
+  }
+
+  @Test
+  void close_isIdempotent_closesClientsWith1001_andStopsListening() throws Exception {
+    SignalingServer server = startOnLoopback(0);
+    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+    client.next();
+    server.close();
+    server.close();
+    assertThat(client.awaitClose()).isEqualTo(new TestClient.CloseStatus(1001, "server shutting down"));
+    assertThat(server.hub().isClosed()).isTrue();
+    assertThatThrownBy(() -> new RawSocket(server.port()).close()).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void close_returnsPromptly_whileAClientHangsBeforeItsHandshake() throws Exception {
+    SignalingServer server = startOnLoopback(0);
+    try (RawSocket hanging = new RawSocket(server.port())) {
+      long start = System.nanoTime();
+      server.close();
+      assertThat((System.nanoTime() - start) / 1_000_000).as("close() in ms").isLessThan(3_000);
+      assertThat(hanging.readToEnd()).as("dropped without an answer").isEmpty();
+    }
+  }
+
+  @Test
+  void aNewServerBindsThePortRightAfterClose() throws Exception {
+    int port;
+    try (SignalingServer first = startOnLoopback(0)) {
+      port = first.port();
+      // Leave connections behind in TIME_WAIT, as a real server would.
+      JdkTestClient client = JdkTestClient.connect("client", first.webSocketUri());
+      client.send("{\"type\":\"nope\"}");
+      client.next();
+    }
+    try (SignalingServer second = startOnLoopback(port)) {
+      assertThat(second.port()).isEqualTo(port);
+      JdkTestClient client = JdkTestClient.connect("again", second.webSocketUri());
+      client.send("{\"type\":\"nope\"}");
+      assertThat(client.next()).isEqualTo("{\"type\":\"error\",\"error\":\"unknown type\"}");
+      client.close();
+    }
+  }
+
+  @Test
+  void close_leavesNoThreadBehind() throws Exception {
+    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+    SignalingServer server = startOnLoopback(0);
+    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    client.send("{\"type\":\"nope\"}");
+    client.next();
+    server.close();
+    client.close();
+    Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+    started.removeAll(before);
+    started.removeIf(t -> t.getName().startsWith("HttpClient-")); // the shared test client's
+    for (Thread thread : started) {
+      thread.join(TestClient.TIMEOUT.toMillis());
+      assertThat(thread.isAlive()).as("thread %s still alive", thread.getName()).isFalse();
+    }
+  }
+
+  @Test
+  void builder_refusesValuesThatMakeNoSense() {
+    assertThatThrownBy(() -> SignalingServer.builder().port(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SignalingServer.builder().port(65_536)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SignalingServer.builder().host(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SignalingServer.builder().host(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> SignalingServer.builder().config(null)).isInstanceOf(NullPointerException.class);
+  }
+}

@@ -1,0 +1,166 @@
+package dev.signaling.transport.javawebsocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingListener;
+import dev.signaling.core.testkit.TestClient;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the Java-WebSocket adapter adds to the protocol: frames, limits, verbatim bytes, backpressure. */
+class WebSocketTransportTest {
+
+  private static final String PROBE = "{\"type\":\"nope\"}";
+  private static final String UNKNOWN_TYPE = "{\"type\":\"error\",\"error\":\"unknown type\"}";
+  private static final int LIMIT = 1024;
+
+  private JavaWebSocketTestServer server;
+
+  private JavaWebSocketTestServer start(SignalingConfig config, SignalingListener listener) {
+    server = JavaWebSocketTestServer.start(config, listener);
+    return server;
+  }
+
+  private JavaWebSocketTestServer start(SignalingConfig config) {
+    return start(config, SignalingListener.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static String register(String nodeId) {
+    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
+  }
+
+  /** A probe padded with spaces (still valid JSON) to exactly {@code bytes} bytes. */
+  private static String probeOfSize(int bytes) {
+    return PROBE + " ".repeat(bytes - PROBE.length());
+  }
+
+  @Test
+  void upgradeOnAnyPath_opensASession() throws Exception {
+    start(SignalingConfig.defaults());
+    JdkTestClient client = JdkTestClient.connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
+    client.send(PROBE);
+    assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
+    client.close();
+  }
+
+  @Test
+  void binaryFrameHoldingJson_isProcessedLikeText() throws Exception {
+    start(SignalingConfig.defaults());
+    TestClient client = server.connect();
+    client.sendBinary(PROBE.getBytes(StandardCharsets.UTF_8));
+    assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
+  }
+
+  @Test
+  void messageAtTheLimit_isAccepted_inOneFrameOrFragmented() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    JdkTestClient client = server.connect();
+    client.send(probeOfSize(LIMIT));
+    assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
+    String message = probeOfSize(LIMIT);
+    client.sendFragment(message.substring(0, 10), false);
+    client.sendFragment(message.substring(10, 600), false);
+    client.sendFragment(message.substring(600), true);
+    assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
+  }
+
+  @Test
+  void messageOverTheLimit_inOneFrame_closes1009() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    TestClient client = server.connect();
+    client.send(probeOfSize(LIMIT + 1));
+    assertThat(client.awaitClose().code()).isEqualTo(1009);
+  }
+
+  @Test
+  void fragmentedMessageOverTheLimit_closes1009_beforeItsLastFragment() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    JdkTestClient client = server.connect();
+    // Each fragment is under the limit; only their running total is over it. No final fragment
+    // is sent: the server must not wait for the end of the message to refuse it.
+    client.sendFragment("[" + " ".repeat(399), false);
+    client.sendFragment(" ".repeat(400), false);
+    client.sendFragment(" ".repeat(400), false);
+    assertThat(client.awaitClose().code()).isEqualTo(1009);
+  }
+
+  @Test
+  void invalidUtf8InATextFrame_closes1007() throws Exception {
+    start(SignalingConfig.defaults());
+    try (RawSocket raw = new RawSocket(server.server().port()).upgrade("/")) {
+      raw.sendFrame(true, RawSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+      assertThat(raw.readUntilClose().closeCode()).isEqualTo(1007);
+    }
+  }
+
+  @Test
+  void signals_reachTheTargetByteForByte_inOneTextFrame() throws Exception {
+    start(SignalingConfig.defaults());
+    JdkTestClient a = server.connect();
+    a.send(register("a"));
+    a.next();
+    try (RawSocket b = new RawSocket(server.server().port()).upgrade("/")) {
+      b.sendText(register("b"));
+      assertThat(b.readFrame().text()).startsWith("{\"type\":\"participants\"");
+      a.next();
+      a.next();
+      List<String> signals = List.of(
+          "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":1E+2}",
+          "{ \"to\" : \"b\" ,\n\t\"payload\" :{\"n\":-0.0,\"m\":1.000,\"big\":123456789012345678901234567890,"
+              + "\"e\":1e-7},\r\n\"from\":\"a\", \"type\":\"signal\"   }",
+          "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"\\u00e9\\ud83d\\ude00\\/\\\" é😀 日本\"}",
+          "{\"payload\":{\"sdp\":\"v=0\\r\\no=- 46117 2 IN IP4 127.0.0.1\\r\\n\"},\"type\":\"signal\",\"to\":\"b\",\"from\":\"a\"}",
+          "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"" + "x".repeat(200) + "\"}",
+          "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"" + "é".repeat(40_000) + "\"}");
+      for (String signal : signals) {
+        a.send(signal);
+        RawSocket.Frame frame = b.readFrame();
+        assertThat(frame.fin()).isTrue();
+        assertThat(frame.opcode()).isEqualTo(RawSocket.TEXT);
+        assertThat(frame.payload()).as("bytes of %s", signal).isEqualTo(signal.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
+  void targetThatStopsReading_isClosedAsASlowConsumer() throws Exception {
+    QueueListener listener = new QueueListener();
+    start(SignalingConfig.builder().maxQueuedBytes(256 * 1024).noRateLimit().build(), listener);
+    JdkTestClient a = server.connect();
+    a.send(register("a"));
+    a.next();
+    try (RawSocket b = new RawSocket(server.server().port()).upgrade("/")) {
+      b.sendText(register("b"));
+      b.readFrame(); // its participants; b never reads again
+      assertThat(a.next()).startsWith("{\"type\":\"presence\",\"action\":\"join\"");
+      assertThat(a.next()).startsWith("{\"type\":\"participants\"");
+      String signal = "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"" + "z".repeat(60_000) + "\"}";
+      // The socket buffers fill first (a few MB on loopback); then the transport must report what
+      // waits, or the core could never tell that b is not reading.
+      String answer = null;
+      for (int i = 0; i < 2_000 && answer == null; i++) {
+        a.send(signal);
+        answer = a.poll();
+      }
+      if (answer == null) {
+        answer = a.next();
+      }
+      assertThat(answer).isEqualTo(
+          "{\"type\":\"presence\",\"action\":\"leave\",\"nodeId\":\"b\",\"username\":\"b\",\"publicKey\":\"\"}");
+      assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("joined a");
+      assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("joined b");
+      assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("left b");
+    }
+  }
+}
