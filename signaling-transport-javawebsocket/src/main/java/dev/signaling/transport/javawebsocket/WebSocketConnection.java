@@ -63,7 +63,7 @@ final class WebSocketConnection implements Connection {
         return false;
       }
       try {
-        socket.sendFrame(new OutboundFrame(message));
+        socket.sendFrame(OutboundFrame.of(message));
         return true;
       } catch (WebsocketNotConnectedException e) {
         return false; // closed by the peer or the library meanwhile
