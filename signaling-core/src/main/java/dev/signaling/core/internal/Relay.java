@@ -496,7 +496,7 @@ public final class Relay {
       touched.forEach(Session::flush);
       if (all != null) {
         for (Session s : all) {
-          s.flush();
+          s.flushIfIdle();
         }
       }
     }
