@@ -61,6 +61,15 @@ enum ServerKind {
 
   /** A started server. */
   record Running(int port, AutoCloseable server) implements AutoCloseable {
+    /** What the server counted, if it counts (ours: closes by code, errors by text). */
+    String stats() {
+      if (server instanceof SignalingServer ours) {
+        var m = ours.hub().metrics();
+        return "closes=" + m.closes() + " errors=" + m.errors() + " open=" + m.connectionsOpen() + " nodes=" + m.nodesRegistered();
+      }
+      return "-";
+    }
+
     @Override
     public void close() throws Exception {
       server.close();

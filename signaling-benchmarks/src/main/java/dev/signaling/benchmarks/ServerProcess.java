@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code peak}: {@code PEAK <bytes> <bytes>}: the most heap in use seen since (sampled
  *       every 2 ms; garbage included), and the most heap still in use after a collection (the
  *       peak live heap, as far as collections saw it; 0 if none ran);
+ *   <li>{@code stats}: {@code STATS <text>}, what the server counted (ours: closes by code);
  *   <li>{@code quit} (or end of input): stops the server and exits.
  * </ul>
  */
@@ -89,6 +90,7 @@ final class ServerProcess {
             System.out.println("OK");
           }
           case "peak" -> System.out.println("PEAK " + peak.get() + " " + peakAfterGc.get());
+          case "stats" -> System.out.println("STATS " + server.stats());
           case "quit" -> {
             return;
           }

@@ -53,7 +53,7 @@ final class StormWorkload {
       if (measureLiveHeap && done) {
         perConnection = (target.liveHeap() - before) / n;
       }
-      String problems = "close codes " + storm.closeCodes + ", errors " + storm.errors.get()
+      String problems = "server " + target.stats() + "; client close codes " + storm.closeCodes + ", errors " + storm.errors.get()
           + (storm.firstError == null ? "" : " (first: " + storm.firstError + ")");
       return new Result(n, millis, storm.settledCount(), peak,
           storm.closedByServer.get() + storm.errors.get(), perConnection, serverCpu, generatorCpu, problems);

@@ -37,6 +37,11 @@ interface Target extends AutoCloseable {
    */
   record Peak(long used, long live) {}
 
+  /** What the server counted (ours: closes by code, errors by text), for diagnostics. */
+  default String stats() throws IOException {
+    return "-";
+  }
+
   /** CPU time the server has used so far, in nanoseconds; -1 if unknown. */
   long cpuNanos();
 
@@ -183,6 +188,11 @@ interface Target extends AutoCloseable {
     @Override
     public void resetPeak() throws IOException {
       ask("peak-reset", "OK");
+    }
+
+    @Override
+    public String stats() throws IOException {
+      return ask("stats", "STATS ");
     }
 
     @Override

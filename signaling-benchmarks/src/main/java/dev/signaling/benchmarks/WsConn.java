@@ -43,7 +43,10 @@ final class WsConn {
   private boolean writeInterest;
   private boolean markedDirty;
   private final byte[] mask = new byte[4];
-  /** The code of the close frame received; 1006 when the connection ended without one. */
+  /**
+   * The code of the close frame received; 1006 when the connection ended without one, -1 when
+   * it ended before the upgrade completed, -2 when the TCP connection never completed.
+   */
   int closeCode = 1006;
 
   WsConn(Loop loop, SocketChannel ch, boolean client, int index) {
@@ -384,6 +387,9 @@ final class WsConn {
   }
 
   void closeQuietly() {
+    if (state != State.OPEN && state != State.CLOSED) {
+      closeCode = state == State.CONNECTING ? -2 : -1; // never connected / never upgraded
+    }
     state = State.CLOSED;
     if (key != null) {
       key.cancel();
