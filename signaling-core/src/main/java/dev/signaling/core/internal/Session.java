@@ -31,6 +31,12 @@ final class Session implements ConnectionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
+  /**
+   * An outbox that held more items than this is replaced once empty: an array deque never
+   * shrinks, and after a join storm every idle connection would keep its storm-sized array.
+   */
+  private static final int SHRINK_ABOVE = 64;
+
   /** Unsent bytes the transport may hold before further messages wait in the outbox. */
   static final int SEND_WINDOW = 64 * 1024;
 
@@ -51,7 +57,9 @@ final class Session implements ConnectionHandler {
   private boolean rateErrorSent;
 
   // Outbound side: guarded by this.
-  private final ArrayDeque<Object> outbox = new ArrayDeque<>();
+  private ArrayDeque<Object> outbox = new ArrayDeque<>();
+  /** The outbox held more than {@link #SHRINK_ABOVE} items since it was last empty. */
+  private boolean outboxGrown;
   private long outboxBytes;
   private PendingSnapshot pendingSnapshot;
   /** No more messages are accepted: a close was queued or the connection closed. */
@@ -183,6 +191,7 @@ final class Session implements ConnectionHandler {
 
   private boolean append(Outgoing message) {
     outbox.add(message);
+    outboxGrown |= outbox.size() > SHRINK_ABOVE;
     outboxBytes += message.size();
     backlog = true;
     return outboxBytes + connection.queuedBytes() > maxQueuedBytes;
@@ -263,6 +272,10 @@ final class Session implements ConnectionHandler {
         sendAll(batch); // under the monitor, so that no direct send overtakes them
       }
       backlog = !outbox.isEmpty() && close == null;
+      if (outboxGrown && outbox.isEmpty()) {
+        outbox = new ArrayDeque<>();
+        outboxGrown = false;
+      }
     }
     if (close != null) {
       connection.close(close.code, close.reason);

@@ -55,11 +55,16 @@ final class WebSocketEndpoint extends WebSocketServer {
   private final AtomicLong ids = new AtomicLong();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private volatile boolean shuttingDown;
+  /** What every socket is offered: one shared template (see {@link SignalingDraft#template}). */
+  private final List<Draft> drafts;
+  /** The gathering-write array of the one selector thread, shared by all its channels. */
+  private final ByteBuffer[] writeBatch = CountingChannel.newBatch();
 
   WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub) {
     super(boundChannel);
     this.hub = hub;
     this.config = hub.config();
+    this.drafts = List.of(SignalingDraft.template(config.maxMessageBytes()));
     int port = getPort();
     this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "signaling-timer-" + port);
@@ -100,6 +105,11 @@ final class WebSocketEndpoint extends WebSocketServer {
       }
       timer.shutdownNow();
     }
+  }
+
+  /** The drafts offered to a new socket. */
+  List<Draft> drafts() {
+    return drafts;
   }
 
   /** From now on {@code /health} and new upgrades answer {@code 503}. */
@@ -255,7 +265,7 @@ final class WebSocketEndpoint extends WebSocketServer {
     @Override
     public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
       SignalingSocket socket =
-          SignalingSocket.create(WebSocketEndpoint.this, "c" + ids.incrementAndGet(), config.maxMessageBytes());
+          SignalingSocket.create(WebSocketEndpoint.this, "c" + ids.incrementAndGet());
       sockets.add(socket);
       try {
         socket.setHandshakeTimeout(timer.schedule(socket::handshakeTimedOut,
@@ -268,7 +278,7 @@ final class WebSocketEndpoint extends WebSocketServer {
 
     @Override
     public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
-      return new CountingChannel(channel, (SignalingSocket) key.attachment());
+      return new CountingChannel(channel, (SignalingSocket) key.attachment(), writeBatch);
     }
 
     @Override
