@@ -59,9 +59,23 @@ public final class Main {
         case "fanout" -> FanoutWorkload.run(target, arg > 0 ? arg : 1_000, 2);
         case "joinstorm" -> StormWorkload.joinStorm(target, arg > 0 ? arg : 500, 120);
         case "capacity" -> StormWorkload.capacity(target, arg > 0 ? arg : 5_000);
+        case "hold" -> hold(target, arg > 0 ? arg : 1_000); // diagnostics: idle nodes to inspect
         default -> throw new IllegalArgumentException("unknown workload: " + workload);
       };
       System.out.println(kind.label + " " + result);
     }
   }
+
+  /** Registers {@code n} idle nodes and keeps them for a minute, e.g. for a heap histogram. */
+  private static String hold(Target target, int n) throws Exception {
+    try (ClientGroup group = new ClientGroup("hold", target.port(), n, "n", 5, target.kind().sendsFullLists())) {
+      group.connectAll();
+      group.awaitSettled(120, java.util.concurrent.TimeUnit.SECONDS);
+      System.out.println("holding " + group.settledCount() + " nodes for 60 s; server " + target.stats());
+      System.out.flush();
+      Thread.sleep(60_000);
+      return "held";
+    }
+  }
+
 }
