@@ -218,11 +218,17 @@ final class Compare {
         try (Target target = Target.spawn(kind, StormWorkload.SERVER_OPTIONS)) {
           StormWorkload.Result r = StormWorkload.joinStorm(target, 500, 120);
           check(kind, "joinstorm 500", r.closed() + (r.n() - r.settled()));
+          if (r.settled() != r.n()) {
+            notes.add(kind.label + " joinstorm 500 did not complete: " + r.settled() + " settled; " + r.problems()
+                + "; peak heap used " + mb(r.peakHeap().used()) + " MB (heap 1 GiB)");
+          }
+          // A storm that does not complete (the ceiling can run out of heap) counts as infinitely slow.
+          double millis = r.settled() == r.n() ? r.millis() : Double.POSITIVE_INFINITY;
           if (kind == ServerKind.OURS) {
-            ours[round] = r.millis();
+            ours[round] = millis;
             oursLive = Math.max(oursLive, r.peakHeap().live());
           } else {
-            ceiling[round] = r.millis();
+            ceiling[round] = millis;
             ceilingLive = Math.max(ceilingLive, r.peakHeap().live());
           }
         }
@@ -241,6 +247,8 @@ final class Compare {
     try (Target target = Target.spawn(ServerKind.OURS, StormWorkload.SERVER_OPTIONS)) {
       StormWorkload.Result r = StormWorkload.joinStorm(target, n, 120);
       boolean done = r.settled() == n;
+      notes.add(String.format(Locale.ROOT, "joinstorm %d: %d settled, server CPU %.1f s, generator CPU %.1f s; %s",
+          n, r.settled(), r.serverCpuSeconds(), r.generatorCpuSeconds(), r.problems()));
       rows.add(new Row("joinstorm " + n + ", s", done ? fmt2(r.millis() / 1000) : "not done", "-", Double.NaN,
           "<= 60 s", done && r.millis() <= 60_000));
       rows.add(new Row("joinstorm " + n + ", peak heap MB (used / live)",
@@ -343,6 +351,9 @@ final class Compare {
   }
 
   private static String fmt(double v) {
+    if (Double.isInfinite(v)) {
+      return "failed";
+    }
     return String.format(Locale.ROOT, "%,.0f", v);
   }
 
