@@ -28,6 +28,7 @@ final class RawSocket implements AutoCloseable {
   static final int CONTINUATION = 0x0;
   static final int CLOSE = 0x8;
   static final int PING = 0x9;
+  static final int PONG = 0xA;
 
   private final Socket socket;
   private final OutputStream out;
@@ -45,7 +46,18 @@ final class RawSocket implements AutoCloseable {
   }
 
   RawSocket(int port) throws IOException {
+    this(port, 0);
+  }
+
+  /**
+   * Connects with this receive buffer size ({@code 0}: the system's default). A small buffer makes
+   * a client that never reads push back on the server after a few kilobytes.
+   */
+  RawSocket(int port, int receiveBufferBytes) throws IOException {
     socket = new Socket();
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes); // before connect, so the window is small
+    }
     socket.setTcpNoDelay(true); // each write goes out as its own segment
     socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TestClient.TIMEOUT.toMillis());
     socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
@@ -112,22 +124,44 @@ final class RawSocket implements AutoCloseable {
 
   /** Sends one masked frame, as a client must. */
   void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+    write(frame((fin ? 0x80 : 0) | opcode, true, payload));
+  }
+
+  /**
+   * The bytes of one frame, for tests that break the rules on purpose.
+   *
+   * @param firstByte FIN, RSV bits and opcode, as they go on the wire
+   * @param masked whether to mask the payload (a client must)
+   */
+  static byte[] frame(int firstByte, boolean masked, byte[] payload) {
     ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
-    frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+    frame.put((byte) firstByte);
+    int maskBit = masked ? 0x80 : 0;
     if (payload.length <= 125) {
-      frame.put((byte) (0x80 | payload.length));
+      frame.put((byte) (maskBit | payload.length));
     } else if (payload.length <= 0xFFFF) {
-      frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+      frame.put((byte) (maskBit | 126)).putShort((short) payload.length);
     } else {
-      frame.put((byte) (0x80 | 127)).putLong(payload.length);
+      frame.put((byte) (maskBit | 127)).putLong(payload.length);
     }
     byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    frame.put(mask);
+    if (masked) {
+      ThreadLocalRandom.current().nextBytes(mask);
+      frame.put(mask);
+    }
     for (int i = 0; i < payload.length; i++) {
       frame.put((byte) (payload[i] ^ mask[i % 4]));
     }
-    write(java.util.Arrays.copyOf(frame.array(), frame.position()));
+    return java.util.Arrays.copyOf(frame.array(), frame.position());
+  }
+
+  /** Registers under {@code nodeId} and reads up to the {@code participants} answer. */
+  RawSocket register(String nodeId) throws IOException {
+    sendText("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}");
+    for (Frame frame = readFrame(); !frame.text().startsWith("{\"type\":\"participants\""); frame = readFrame()) {
+      // role-assign replays and the like
+    }
+    return this;
   }
 
   void sendText(String text) throws IOException {
@@ -157,6 +191,37 @@ final class RawSocket implements AutoCloseable {
         return frame;
       }
     }
+  }
+
+  /**
+   * How the server ended the connection: the code of its close frame, or {@code null} when it
+   * closed TCP without one (end of stream or reset). Frames before the close are skipped.
+   */
+  Integer awaitClose() throws IOException {
+    try {
+      for (Frame frame = readFrame(); ; frame = readFrame()) {
+        if (frame.opcode() == CLOSE) {
+          return frame.payload().length >= 2 ? frame.closeCode() : 1005;
+        }
+      }
+    } catch (java.io.EOFException | java.net.SocketException e) {
+      return null;
+    }
+  }
+
+  /** Sends FIN: the client will write nothing more (it may already be reset by the server). */
+  void socketShutdownOutput() {
+    try {
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      // Already closed or reset by the server: nothing left to shut.
+    }
+  }
+
+  /** Dies like a killed process: the kernel resets the connection, nothing more is sent. */
+  void kill() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
   }
 
   @Override
