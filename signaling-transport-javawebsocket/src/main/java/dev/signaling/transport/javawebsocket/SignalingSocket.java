@@ -212,6 +212,10 @@ final class SignalingSocket extends WebSocketImpl {
     try {
       super.closeConnection(code, message, remote);
     } finally {
+      // What was never written is released now, not when the last reference to this socket goes
+      // (a slow consumer may leave megabytes here). The channel is closed: nothing more is written.
+      outQueue.clear();
+      queued.set(0);
       cancelHandshakeTimeout();
       if (slot.getAndSet(CLOSED) == HOLDS_SLOT) {
         endpoint.releaseSlot(); // before the hub learns of the close, so a new client fits then

@@ -10,7 +10,6 @@ import dev.signaling.core.spi.OutboundMessage;
 import dev.signaling.core.testkit.TestClient;
 import java.net.URI;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -225,16 +224,6 @@ class WebSocketConnectionTest {
     }
     assertThat(connection.queuedBytes()).isZero();
     client.close();
-  }
-
-  @Test
-  void clientThatStopsAnsweringPings_isDropped() throws Exception {
-    start(SignalingConfig.builder().pingInterval(Duration.ofSeconds(1)).build());
-    try (RawSocket client = new RawSocket(server.port()).upgrade("/")) {
-      assertThat(client.readFrame().opcode()).as("a ping").isEqualTo(RawSocket.PING);
-      // No pong: the server gives up after 1.5 to 2 intervals.
-      assertThat(next(closed)).contains(" 1006 ");
-    }
   }
 
   @Test
