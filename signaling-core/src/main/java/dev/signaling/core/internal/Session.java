@@ -53,8 +53,11 @@ final class Session implements ConnectionHandler {
   private PendingSnapshot pendingSnapshot;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
-  /** The connection was aborted (slow consumer, internal failure): nothing more is sent. */
-  private boolean aborted;
+  /**
+   * The connection was aborted (slow consumer, internal failure): nothing more is sent, and what
+   * it still sends is ignored. Written under this; read without it on the inbound path.
+   */
+  private volatile boolean aborted;
   private volatile boolean backlog;
 
   Session(Relay relay, Connection connection, SignalingConfig config, Meters meters) {
@@ -72,6 +75,9 @@ final class Session implements ConnectionHandler {
 
   @Override
   public void onText(String text) {
+    if (aborted) {
+      return; // being dropped: nothing it still sends takes effect
+    }
     try {
       if (admit()) {
         relay.handle(this, text, -1);
@@ -83,6 +89,9 @@ final class Session implements ConnectionHandler {
 
   @Override
   public void onBinary(ByteBuffer data) {
+    if (aborted) {
+      return;
+    }
     try {
       if (!admit()) {
         return;
@@ -124,9 +133,15 @@ final class Session implements ConnectionHandler {
     return false;
   }
 
+  /** A bug met this connection's message: log it once, drop this connection only. */
   private void fail(Throwable e) {
-    log.error("Connection {}: unexpected failure while handling a message; closing it", connection.id(), e);
-    closeNow(1011, "internal error");
+    if (discardAll()) {
+      log.error("Connection {}: unexpected failure while handling a message; closing it with 1011",
+          connection.id(), e);
+      connection.abort(1011, "internal error");
+    } else {
+      log.debug("Connection {}: further failure while closing", connection.id(), e);
+    }
   }
 
   @Override
@@ -268,13 +283,6 @@ final class Session implements ConnectionHandler {
       log.debug("Connection {}: slow consumer, closing", connection.id());
       relay.events().slowConsumer(info);
       connection.abort(1008, "slow consumer");
-    }
-  }
-
-  /** Drops everything queued and closes the connection immediately. */
-  void closeNow(int code, String reason) {
-    if (discardAll()) {
-      connection.abort(code, reason);
     }
   }
 
