@@ -230,6 +230,41 @@ class HttpEndpointTest {
   }
 
   @Test
+  void clientThatDripsItsRequestHead_isClosedAtTheTimeout_thoughItKeepsSending() throws Exception {
+    int timeoutMillis = 300;
+    start(SignalingConfig.builder().handshakeTimeout(Duration.ofMillis(timeoutMillis)).build());
+    try (RawSocket slowloris = new RawSocket(server.port())) {
+      String head = "GET / HTTP/1.1\r\nUpgrade: websocket\r\nX-Padding: " + "a".repeat(4000);
+      long start = System.nanoTime();
+      boolean ended = false;
+      // One byte every 20 ms: the head is never complete, but bytes keep coming.
+      for (int i = 0; i < head.length() && !ended; i++) {
+        try {
+          slowloris.write(head.substring(i, i + 1));
+        } catch (IOException e) {
+          ended = true; // reset by the server
+          break;
+        }
+        ended = slowloris.endsWithin(20);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms before the server hung up").isLessThan(5_000);
+      }
+      assertThat(ended).isTrue();
+      assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(timeoutMillis - 50);
+    }
+  }
+
+  @Test
+  void completedUpgrade_outlivesTheHandshakeTimeout() throws Exception {
+    start(SignalingConfig.builder().handshakeTimeout(Duration.ofMillis(200)).build());
+    try (RawSocket upgraded = new RawSocket(server.port()).upgrade("/");
+        RawSocket silent = new RawSocket(server.port())) {
+      assertThat(silent.readToEnd()).as("the timeout did fire for the silent one").isEmpty();
+      upgraded.sendText("{\"type\":\"probe\"}");
+      assertThat(upgraded.readFrame().text()).isEqualTo("{\"type\":\"error\",\"error\":\"unknown type\"}");
+    }
+  }
+
+  @Test
   void upgradeOverTheConnectionLimit_isRefusedWith503_andTheSlotIsFreedOnClose() throws Exception {
     QueueListener listener = new QueueListener();
     server = SignalingServer.builder().host("127.0.0.1").port(0)
@@ -240,9 +275,13 @@ class HttpEndpointTest {
       try (RawSocket third = new RawSocket(server.port())) {
         third.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        assertThat(third.readToEndAscii()).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
-            .contains("Content-Length: 32\r\n", "Connection: close\r\n")
-            .endsWith("{\"error\":\"too many connections\"}");
+        assertThat(third.readToEndAscii()).as("exactly as docs/protocol.md says")
+            .isEqualTo("HTTP/1.1 503 Service Unavailable\r\n"
+                + "Content-Type: application/json; charset=utf-8\r\n"
+                + "Content-Length: 32\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "{\"error\":\"too many connections\"}");
       }
       assertThatThrownBy(() -> JdkTestClient.connect("c", server.webSocketUri()))
           .isInstanceOf(ExecutionException.class).cause()

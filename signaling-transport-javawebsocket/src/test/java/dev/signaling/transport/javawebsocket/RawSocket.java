@@ -209,6 +209,30 @@ final class RawSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to {@code millis} for the server to end the connection.
+   *
+   * @return {@code true} if it ended (end of stream or reset), {@code false} if it is still open
+   * @throws IOException if bytes arrive instead
+   */
+  boolean endsWithin(int millis) throws IOException {
+    int timeout = socket.getSoTimeout();
+    socket.setSoTimeout(millis);
+    try {
+      int b = in.read();
+      if (b != -1) {
+        throw new IOException("unexpected byte from the server: " + b);
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      return true; // reset
+    } finally {
+      socket.setSoTimeout(timeout);
+    }
+  }
+
   /** Sends FIN: the client will write nothing more (it may already be reset by the server). */
   void socketShutdownOutput() {
     try {

@@ -84,6 +84,24 @@ class WebSocketTransportTest {
   }
 
   @Test
+  void binaryMessageOverTheLimit_closes1009() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    TestClient client = server.connect();
+    client.sendBinary(probeOfSize(LIMIT + 1).getBytes(StandardCharsets.UTF_8));
+    assertThat(client.awaitClose().code()).isEqualTo(1009);
+  }
+
+  @Test
+  void frameHeaderOverTheLimit_closes1009_beforeAnyPayloadArrives() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    try (RawSocket raw = new RawSocket(server.server().port()).upgrade("/")) {
+      // A header announcing LIMIT + 1 bytes, and no payload at all: refused on the header alone.
+      raw.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) ((LIMIT + 1) >> 8), (byte) (LIMIT + 1), 1, 2, 3, 4});
+      assertThat(raw.awaitClose()).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void fragmentedMessageOverTheLimit_closes1009_beforeItsLastFragment() throws Exception {
     start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     JdkTestClient client = server.connect();
