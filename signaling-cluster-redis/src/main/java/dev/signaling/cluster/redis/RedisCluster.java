@@ -177,7 +177,7 @@ public final class RedisCluster implements Cluster {
         }
       });
       pubsub.sync().subscribe(keys.channel(serverId), keys.all());
-      String current = tick();
+      String current = tick(true);
       synchronized (appendLock) {
         epoch = current;
       }
@@ -214,7 +214,7 @@ public final class RedisCluster implements Cluster {
       if (closed) {
         return;
       }
-      Pending p = new Pending(++seq, event);
+      Pending p = new Pending(++seq, event, false);
       unapplied.add(p);
       send(p);
     }
@@ -226,9 +226,9 @@ public final class RedisCluster implements Cluster {
     p.sentAtNanos = System.nanoTime();
     try {
       commands.async().<List<Object>>evalsha(appendSha, ScriptOutputType.MULTI,
-              new String[] {keys.epoch(), keys.log(to), keys.seqs(to)},
+              new String[] {keys.epoch(), keys.log(to), keys.seqs(to), keys.servers(), keys.synced(to)},
               to, serverId, Long.toString(p.seq), p.event, Long.toString(maxLogEntries), newId(),
-              Long.toString(failureTimeout.toMillis() * 2))
+              Long.toString(failureTimeout.toMillis() * 2), p.sync ? "1" : "0")
           .whenComplete((reply, error) -> appended(to, reply, error));
     } catch (RedisException e) {
       resendNow = true; // rejected at once (disconnected): the next tick resends
@@ -282,6 +282,15 @@ public final class RedisCluster implements Cluster {
     while (!stopped) {
       String next = nextEpoch;
       if (next != null && !next.equals(reading)) {
+        // The old log takes no more appends: read it to its end first (it is still there after
+        // a compaction), so that every server re-publishes the same state, and this server
+        // re-appends exactly the events the old log did not take.
+        String[] progress = {after};
+        boolean drained = drain(reading, progress);
+        after = progress[0];
+        if (!drained) {
+          continue;
+        }
         reset(next);
         reading = next;
         after = "0-0";
@@ -301,7 +310,7 @@ public final class RedisCluster implements Cluster {
       }
       for (StreamMessage<String, String> entry : batch) {
         after = entry.getId();
-        deliver(entry.getBody());
+        deliver(entry.getBody(), position(after));
         String target = joinTarget;
         if (target != null && compareIds(after, target) >= 0) {
           joinTarget = null;
@@ -311,7 +320,33 @@ public final class RedisCluster implements Cluster {
     }
   }
 
-  private void deliver(Map<String, String> entry) {
+  /**
+   * Reads what is left of a log that takes no more appends; false if Redis failed meanwhile.
+   *
+   * @param after in: the last entry read; out: the last entry read now
+   */
+  private boolean drain(String epoch, String[] after) {
+    try {
+      while (!stopped) {
+        List<StreamMessage<String, String>> batch = reader.sync().xread(XReadArgs.Builder.count(READ_BATCH),
+            XReadArgs.StreamOffset.from(keys.log(epoch), after[0]));
+        if (batch.isEmpty()) {
+          return true;
+        }
+        for (StreamMessage<String, String> entry : batch) {
+          after[0] = entry.getId();
+          deliver(entry.getBody(), position(after[0]));
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      log.debug("Reading the end of the old log failed; retrying", e);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS));
+      return false;
+    }
+  }
+
+  private void deliver(Map<String, String> entry, long position) {
     try {
       String gone = entry.get("gone");
       if (gone != null) {
@@ -327,7 +362,7 @@ public final class RedisCluster implements Cluster {
           }
         }
       }
-      member.onEvent(entry.get("e"));
+      member.onEvent(entry.get("e"), position);
     } catch (RuntimeException e) {
       log.error("Applying a cluster log entry failed; skipped", e);
     }
@@ -342,20 +377,29 @@ public final class RedisCluster implements Cluster {
       if (closed) {
         return;
       }
-      log.warn("Server {}: the cluster log was reset (epoch {} -> {}); re-publishing this server's nodes",
+      log.info("Server {}: the cluster log moved to a new epoch ({} -> {}: compaction, or Redis lost its data); re-publishing this server's nodes",
           serverId, epoch, newEpoch);
       epoch = newEpoch;
       List<Pending> old = new ArrayList<>(unapplied);
       unapplied.clear();
-      Pending sync = new Pending(++seq, member.onLogReset());
+      Pending sync = new Pending(++seq, member.onLogReset(), true);
       unapplied.add(sync);
       send(sync);
       for (Pending p : old) {
-        Pending again = new Pending(++seq, p.event);
+        Pending again = new Pending(++seq, p.event, p.sync);
         unapplied.add(again);
         send(again);
       }
     }
+  }
+
+  /**
+   * A stream id {@code <millis>-<seq>} as one number that grows along the log, and across epochs
+   * too: a new stream's ids start at Redis's current time, after every older one.
+   */
+  static long position(String id) {
+    int dash = id.indexOf('-');
+    return (Long.parseLong(id, 0, dash, 10) << 20) + Long.parseLong(id, dash + 1, id.length(), 10);
   }
 
   /** Stream ids are {@code <millis>-<seq>}. */
@@ -371,7 +415,7 @@ public final class RedisCluster implements Cluster {
 
   private void tickQuietly() {
     try {
-      String current = tick();
+      String current = tick(false);
       if (!current.equals(epochNow())) {
         nextEpoch = current;
       }
@@ -382,10 +426,11 @@ public final class RedisCluster implements Cluster {
   }
 
   /** Renews this server's lease, declares expired servers gone, and returns the epoch. */
-  private String tick() {
+  private String tick(boolean joining) {
     return commands.sync().eval(Scripts.TICK, ScriptOutputType.VALUE,
         new String[] {keys.epoch(), keys.servers(), keys.lastTick()},
-        serverId, newId(), Long.toString(leaseMillis), keys.logPrefix());
+        serverId, newId(), Long.toString(leaseMillis), keys.logPrefix(), keys.syncedPrefix(),
+        joining ? "1" : "0");
   }
 
   private String epochNow() {
@@ -501,11 +546,14 @@ public final class RedisCluster implements Cluster {
   private static final class Pending {
     final long seq;
     final String event;
+    /** A re-publication after a reset (the servers that made one may let the log be compacted). */
+    final boolean sync;
     long sentAtNanos;
 
-    Pending(long seq, String event) {
+    Pending(long seq, String event, boolean sync) {
       this.seq = seq;
       this.event = event;
+      this.sync = sync;
     }
   }
 
@@ -537,6 +585,14 @@ public final class RedisCluster implements Cluster {
 
     String seqs(String epoch) {
       return tag() + ":seq:" + epoch;
+    }
+
+    String syncedPrefix() {
+      return tag() + ":synced:";
+    }
+
+    String synced(String epoch) {
+      return syncedPrefix() + epoch;
     }
 
     String channel(String server) {

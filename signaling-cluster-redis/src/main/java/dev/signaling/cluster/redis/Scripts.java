@@ -12,11 +12,15 @@ final class Scripts {
   /**
    * Appends one event of one server to the log of the current epoch, at most once and in the
    * server's order: {@code seq} must follow the last one taken from that server in this epoch.
-   * When the log is full, starts a new epoch instead (compaction: every server re-publishes).
    *
-   * <p>KEYS: epoch, log, seqs. ARGV: epoch, server, seq, event, maxEntries, newEpoch, oldLogTtlMs.
-   * Returns {@code {"ok"|"dup"|"gap"|"epoch", detail}}; {@code "epoch"} carries the current epoch
-   * ({@code ""} when there is none yet).
+   * <p>When the log is full, starts a new epoch instead (compaction: every server re-publishes
+   * its nodes into the new log) — but only once every live server has re-published into the
+   * current one (or joined during it), so that no server ever skips an epoch and misses what
+   * happened in it.
+   *
+   * <p>KEYS: epoch, log, seqs, servers, synced. ARGV: epoch, server, seq, event, maxEntries,
+   * newEpoch, oldLogTtlMs, isSync. Returns {@code {"ok"|"dup"|"gap"|"epoch", detail}}; {@code
+   * "epoch"} carries the current epoch ({@code ""} when there is none yet).
    */
   static final String APPEND = """
       local current = redis.call('GET', KEYS[1])
@@ -30,11 +34,20 @@ final class Scripts {
         if seq <= last then return {'dup', tostring(last)} end
         if seq > last + 1 then return {'gap', tostring(last)} end
       end
-      if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[5]) then
-        redis.call('SET', KEYS[1], ARGV[6])
-        redis.call('PEXPIRE', KEYS[2], ARGV[7])
-        redis.call('PEXPIRE', KEYS[3], ARGV[7])
-        return {'epoch', ARGV[6]}
+      if ARGV[8] == '1' then
+        redis.call('SADD', KEYS[5], ARGV[2])
+      elseif redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[5]) then
+        local ready = true
+        for _, s in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+          if redis.call('SISMEMBER', KEYS[5], s) == 0 then ready = false end
+        end
+        if ready then
+          redis.call('SET', KEYS[1], ARGV[6])
+          redis.call('PEXPIRE', KEYS[2], ARGV[7])
+          redis.call('PEXPIRE', KEYS[3], ARGV[7])
+          redis.call('PEXPIRE', KEYS[5], ARGV[7])
+          return {'epoch', ARGV[6]}
+        end
       end
       redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
       redis.call('XADD', KEYS[2], '*', 's', ARGV[2], 'q', ARGV[3], 'e', ARGV[4])
@@ -47,8 +60,9 @@ final class Scripts {
    * for a whole lease (Redis itself was paused or unreachable for everyone), every lease is
    * renewed instead, so that an outage of Redis is never mistaken for the death of every server.
    *
-   * <p>KEYS: epoch, servers, lastTick. ARGV: server, newEpoch, leaseMs, logKeyPrefix. Returns the
-   * current epoch.
+   * <p>KEYS: epoch, servers, lastTick. ARGV: server, newEpoch, leaseMs, logKeyPrefix,
+   * syncedKeyPrefix, joining ({@code "1"} when the server joins: it reads the whole log, so it
+   * counts as re-published in this epoch). Returns the current epoch.
    */
   static final String TICK = """
       local t = redis.call('TIME')
@@ -67,6 +81,9 @@ final class Scripts {
         end
       end
       redis.call('ZADD', KEYS[2], now + lease, ARGV[1])
+      if ARGV[6] == '1' then
+        redis.call('SADD', ARGV[5] .. epoch, ARGV[1])
+      end
       for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
         redis.call('ZREM', KEYS[2], s)
         redis.call('XADD', ARGV[4] .. epoch, '*', 'gone', s)

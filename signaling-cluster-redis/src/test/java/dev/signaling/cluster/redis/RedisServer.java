@@ -12,22 +12,25 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real {@code redis-server} process for one test class, on a free loopback port, without
- * persistence. Register it with {@code @RegisterExtension static final RedisServer redis = new
- * RedisServer();}. Tests can pause it (SIGSTOP), resume it, and restart it on the same port (its
+ * A real {@code redis-server} process on a free loopback port, without persistence: for one test
+ * class when registered on a static field ({@code @RegisterExtension static final RedisServer
+ * redis = new RedisServer();}), for each test when registered on an instance field. Tests can pause it (SIGSTOP), resume it, and restart it on the same port (its
  * data is then lost, as after a crash). If {@code redis-server} is not installed, the tests fail
  * with a message saying how to install it: they never skip.
  */
-final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+final class RedisServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private Process process;
   private int port;
+  private boolean perTest;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -38,6 +41,22 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) {
     kill();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    if (process == null) {
+      perTest = true;
+      port = freePort();
+      start();
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (perTest) {
+      kill();
+    }
   }
 
   /** Where clients connect, e.g. {@code redis://127.0.0.1:40123}. */

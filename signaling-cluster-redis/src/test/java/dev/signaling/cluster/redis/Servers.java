@@ -22,11 +22,17 @@ final class Servers implements AutoCloseable {
   private final String prefix = "test" + CLUSTERS.incrementAndGet() + "-" + ProcessHandle.current().pid();
   private final RedisServer redis;
   private final Duration failureTimeout;
+  private final long maxLogEntries;
   private final List<Server> servers = new ArrayList<>();
 
   Servers(RedisServer redis, Duration failureTimeout) {
+    this(redis, failureTimeout, 100_000);
+  }
+
+  Servers(RedisServer redis, Duration failureTimeout, long maxLogEntries) {
     this.redis = redis;
     this.failureTimeout = failureTimeout;
+    this.maxLogEntries = maxLogEntries;
   }
 
   /** Starts one more server of this cluster. */
@@ -34,6 +40,7 @@ final class Servers implements AutoCloseable {
     RedisCluster cluster = RedisCluster.builder(redis.uri())
         .keyPrefix(prefix)
         .failureTimeout(failureTimeout)
+        .maxLogEntries(maxLogEntries)
         .connect();
     SignalingServer server = SignalingServer.builder().host("127.0.0.1").port(0)
         .config(config).listener(listener).cluster(cluster).start();

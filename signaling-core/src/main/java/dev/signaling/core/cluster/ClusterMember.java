@@ -15,8 +15,12 @@ public interface ClusterMember {
    * The next event of the log, exactly as some server {@linkplain Cluster#append appended} it
    * (this server's own events included). Every server receives every event of the log once, in
    * the same order.
+   *
+   * @param position where the event stands in the log: the same on every server, and strictly
+   *     increasing along the log, also across {@linkplain #onLogReset() resets} (the hub ranks
+   *     nodes by it, so that a node keeps its place in the registration order through a reset)
    */
-  void onEvent(String event);
+  void onEvent(String event, long position);
 
   /**
    * An entry of the log saying that a server is gone: its lease expired (it died, or was cut off

@@ -29,6 +29,9 @@ sealed interface Event {
    */
   record Sync(String server, List<Claim> claims) implements Event {}
 
-  /** One node in a {@link Sync}, with its remembered roles ({@code roles == null}: none). */
-  record Claim(long conn, Participant participant, List<String> roles, String rolesFrom) {}
+  /**
+   * One node in a {@link Sync}: its connection, its rank in the registration order (the log
+   * position of its registration) and its remembered roles ({@code roles == null}: none).
+   */
+  record Claim(long conn, long rank, Participant participant, List<String> roles, String rolesFrom) {}
 }

@@ -73,6 +73,7 @@ final class EventCodec {
         for (Event.Claim c : y.claims()) {
           w.beginObject();
           w.name("c").value(c.conn());
+          w.name("o").value(c.rank());
           participant(w, c.participant());
           if (c.roles() != null) {
             strings(w, "r", c.roles());
@@ -152,10 +153,12 @@ final class EventCodec {
     r.beginArray();
     while (r.hasNext()) {
       Fields f = new Fields();
+      long rank = 0;
       r.beginObject();
       while (r.hasNext()) {
         switch (r.nextName()) {
           case "c" -> f.conn = r.nextLong();
+          case "o" -> rank = r.nextLong();
           case "n" -> f.nodeId = r.nextString();
           case "u" -> f.username = r.nextString();
           case "p" -> f.publicKey = r.nextString();
@@ -166,7 +169,7 @@ final class EventCodec {
         }
       }
       r.endObject();
-      claims.add(new Event.Claim(f.conn, f.participant(), f.roles, f.roles == null ? null : required(f.from)));
+      claims.add(new Event.Claim(f.conn, rank, f.participant(), f.roles, f.roles == null ? null : required(f.from)));
     }
     r.endArray();
     return List.copyOf(claims);

@@ -65,10 +65,18 @@ public final class Relay {
   private final HashMap<Event.Conn, String> connNodes = new HashMap<>();
   /** Connections replaced by a newer registration, until they close: their events are ignored. */
   private final HashSet<Event.Conn> replaced = new HashSet<>();
+  /**
+   * Cluster only: the last role-assign for each nodeId that was not registered when it was
+   * applied, in this log. A node re-published after a reset may be assigned roles before its
+   * server re-publishes it; these then win over the older roles the re-publication carries.
+   */
+  private final HashMap<String, Event.AssignRoles> orphanRoles = new HashMap<>();
   /** Guarded by stateLock. */
   private boolean closed;
   /** Non-null while re-building the replica after a log reset; guarded by stateLock. */
   private Resync resync;
+  /** In-process, the position of the last applied register; guarded by stateLock. */
+  private long localPosition;
 
   /** nodeId → owning local session, for routing signals without the lock. */
   private final ConcurrentHashMap<String, Session> routes = new ConcurrentHashMap<>();
@@ -377,7 +385,7 @@ public final class Relay {
         session.submittedRegister = true;
       }
       if (cluster == null) {
-        applied = apply(event);
+        applied = apply(event, -1);
       } else {
         cluster.append(EventCodec.encode(event));
       }
@@ -387,8 +395,12 @@ public final class Relay {
     }
   }
 
-  /** Applies one event under the state lock; the caller completes the result outside of it. */
-  private Applied apply(Event event) {
+  /**
+   * Applies one event under the state lock; the caller completes the result outside of it.
+   *
+   * @param position the event's place in the log (in-process: -1, numbered here)
+   */
+  private Applied apply(Event event, long position) {
     Applied applied = new Applied();
     stateLock.lock();
     try {
@@ -396,7 +408,7 @@ public final class Relay {
         return applied;
       }
       if (event instanceof Event.Register r) {
-        applyRegister(r, applied.fanout);
+        applyRegister(r, position < 0 ? ++localPosition : position, applied.fanout);
       } else if (event instanceof Event.Leave l) {
         applyLeave(l, applied.fanout);
       } else if (event instanceof Event.AssignRoles a) {
@@ -417,7 +429,7 @@ public final class Relay {
     return conn.server().equals(self) ? sessions.get(conn.id()) : null;
   }
 
-  private void applyRegister(Event.Register e, Fanout fanout) {
+  private void applyRegister(Event.Register e, long position, Fanout fanout) {
     Event.Conn conn = e.conn();
     if (replaced.contains(conn)) {
       return;
@@ -427,6 +439,7 @@ public final class Relay {
     Session origin = local(conn);
     Node existing = nodes.get(nodeId);
     boolean heldByOther = existing != null && !existing.owner.equals(conn);
+    orphanRoles.remove(nodeId); // a node registered anew does not inherit them
     if (heldByOther && e.reject()) {
       if (origin != null) {
         meters.error(Errors.NODE_ID_TAKEN);
@@ -449,6 +462,7 @@ public final class Relay {
     node.participant = participant;
     node.entry = Codec.participantEntry(participant);
     if (existing == null) {
+      node.rank = position;
       nodes.put(nodeId, node);
     }
     bind(node, conn, origin);
@@ -500,8 +514,21 @@ public final class Relay {
     Node node = nodes.get(e.nodeId());
     if (node != null) {
       node.assignRoles(e.roles(), e.from(), message);
+    } else if (cluster != null) {
+      orphanRoles.put(e.nodeId(), e);
     }
-    toAllBut(fanout, membership, null, message);
+    if (resync != null && !closed) {
+      // An event, never held back or merged: it goes at once to the clients of the view they
+      // hold, and counts as told when the resync compares roles at its end.
+      fanout.toAllBut(membership, null, message);
+      if (e.roles().isEmpty()) {
+        resync.roles.remove(e.nodeId());
+      } else {
+        resync.roles.put(e.nodeId(), message.text());
+      }
+    } else {
+      toAllBut(fanout, membership, null, message);
+    }
     events.roleAssigned(e.from(), e.nodeId(), e.roles());
   }
 
@@ -512,16 +539,23 @@ public final class Relay {
     for (Event.Claim c : e.claims()) {
       claims.put(c.participant().nodeId(), c);
     }
-    boolean changed = false;
-    for (Node node : new ArrayList<>(nodes.values())) {
+    List<Node> gone = new ArrayList<>();
+    for (Node node : nodes.values()) {
       if (node.owner.server().equals(server)) {
         Event.Claim c = claims.get(node.participant.nodeId());
         if (c == null || c.conn() != node.owner.id()) {
-          removeNode(node.participant.nodeId(), false, fanout);
-          changed = true;
+          gone.add(node);
         }
       }
     }
+    removeNodes(gone, fanout);
+    boolean changed = !gone.isEmpty();
+    long lastRank = Long.MIN_VALUE;
+    for (Node n : nodes.values()) {
+      lastRank = n.rank;
+    }
+    boolean reorder = false;
+    List<Node> joined = new ArrayList<>();
     for (Event.Claim c : e.claims()) {
       Event.Conn conn = new Event.Conn(server, c.conn());
       Participant p = c.participant();
@@ -538,31 +572,48 @@ public final class Relay {
         }
         continue;
       }
+      if (existing != null && existing.participant.equals(p)) {
+        continue;
+      }
       Node node = existing != null ? existing : new Node();
-      if (existing == null || !existing.participant.equals(p)) {
-        Participant previous = existing == null ? null : existing.participant;
-        node.participant = p;
-        node.entry = Codec.participantEntry(p);
-        if (existing == null) {
-          nodes.put(p.nodeId(), node);
-          if (c.roles() != null) {
-            node.assignRoles(c.roles(), c.rolesFrom(), Codec.roleAssign(p.nodeId(), c.roles(), c.rolesFrom()));
-          }
+      Participant previous = existing == null ? null : existing.participant;
+      node.participant = p;
+      node.entry = Codec.participantEntry(p);
+      if (existing == null) {
+        // Back at its old place in the registration order, as on every replica.
+        node.rank = c.rank();
+        reorder |= c.rank() < lastRank;
+        lastRank = Math.max(lastRank, c.rank());
+        nodes.put(p.nodeId(), node);
+        Event.AssignRoles newer = orphanRoles.remove(p.nodeId());
+        if (newer != null) {
+          node.assignRoles(newer.roles(), newer.from(), Codec.roleAssign(p.nodeId(), newer.roles(), newer.from()));
+        } else if (c.roles() != null) {
+          node.assignRoles(c.roles(), c.rolesFrom(), Codec.roleAssign(p.nodeId(), c.roles(), c.rolesFrom()));
         }
-        bind(node, conn, origin);
-        toAllBut(fanout, publish(), origin, Codec.presence("join", p));
-        changed = true;
-        if (resync == null) {
-          if (previous == null) {
-            events.nodeJoined(p);
-          } else {
-            events.nodeReplaced(previous, p);
-          }
+      }
+      bind(node, conn, origin);
+      joined.add(node);
+      if (resync == null) {
+        if (previous == null) {
+          events.nodeJoined(p);
+        } else {
+          events.nodeReplaced(previous, p);
         }
       }
     }
-    if (changed) {
-      snapshotToAll(fanout, publish());
+    if (reorder) {
+      List<Map.Entry<String, Node>> ordered = new ArrayList<>(nodes.entrySet());
+      ordered.sort(java.util.Comparator.comparingLong(entry -> entry.getValue().rank));
+      nodes.clear();
+      ordered.forEach(entry -> nodes.put(entry.getKey(), entry.getValue()));
+    }
+    if (changed || !joined.isEmpty()) {
+      Membership current = publish();
+      for (Node node : joined) {
+        toAllBut(fanout, current, node.session, Codec.presence("join", node.participant));
+      }
+      snapshotToAll(fanout, current);
     }
     if (resync != null && resync.awaiting.remove(server) && resync.awaiting.isEmpty()) {
       finishResync(fanout);
@@ -571,19 +622,40 @@ public final class Relay {
 
   /** This server is gone for the cluster: all its nodes leave (one participants at the end). */
   private void applyGone(String server, Fanout fanout, List<Event.Claim> ownNodes) {
-    boolean removed = false;
-    for (Node node : new ArrayList<>(nodes.values())) {
+    List<Node> gone = new ArrayList<>();
+    for (Node node : nodes.values()) {
       if (node.owner.server().equals(server)) {
         if (node.session != null) {
           ownNodes.add(node.claim());
         }
-        removeNode(node.participant.nodeId(), false, fanout);
-        removed = true;
+        gone.add(node);
       }
     }
     replaced.removeIf(c -> c.server().equals(server));
-    if (removed) {
+    if (!gone.isEmpty()) {
+      removeNodes(gone, fanout);
       snapshotToAll(fanout, membership());
+    }
+  }
+
+  /**
+   * Removes several nodes at once (a server's): {@code presence leave} for each goes to the
+   * connections that remain registered; no participants (the caller sends one).
+   */
+  private void removeNodes(List<Node> gone, Fanout fanout) {
+    if (gone.isEmpty()) {
+      return;
+    }
+    for (Node node : gone) {
+      nodes.remove(node.participant.nodeId());
+      unbind(node);
+    }
+    Membership current = publish();
+    for (Node node : gone) {
+      toAllBut(fanout, current, null, Codec.presence("leave", node.participant));
+      if (resync == null) {
+        events.nodeLeft(node.participant);
+      }
     }
   }
 
@@ -727,7 +799,7 @@ public final class Relay {
   private final class Member implements ClusterMember {
 
     @Override
-    public void onEvent(String text) {
+    public void onEvent(String text, long position) {
       Event event;
       try {
         event = EventCodec.decode(text);
@@ -735,7 +807,7 @@ public final class Relay {
         log.warn("Skipping a cluster event this server cannot read (as every server of this version does)", e);
         return;
       }
-      apply(event).complete();
+      apply(event, position).complete();
     }
 
     @Override
@@ -785,6 +857,7 @@ public final class Relay {
         nodes.clear();
         connNodes.clear();
         replaced.clear();
+        orphanRoles.clear();
         return EventCodec.encode(new Event.Sync(self, own));
       } finally {
         stateLock.unlock();
@@ -963,6 +1036,8 @@ public final class Relay {
   private static final class Node {
     Participant participant;
     String entry;
+    /** Its place in the registration order: the log position of its registration. */
+    long rank;
     /** The connection that holds it, on whichever server. */
     Event.Conn owner;
     /** That connection's session when it is one of ours and open, else null. */
@@ -981,7 +1056,7 @@ public final class Relay {
     }
 
     Event.Claim claim() {
-      return new Event.Claim(owner.id(), participant, roles, rolesFrom);
+      return new Event.Claim(owner.id(), rank, participant, roles, rolesFrom);
     }
   }
 
