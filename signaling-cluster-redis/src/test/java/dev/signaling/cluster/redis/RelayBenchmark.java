@@ -35,11 +35,10 @@ public final class RelayBenchmark {
       SignalingConfig config = SignalingConfig.builder().noRateLimit().build();
       Server s0 = cluster.start(config);
       Server s1 = cluster.start(config);
-      WsClient a = client(s0, "a");
-      WsClient b = client(s0, "b");
-      WsClient c = client(s0, "c");
-      WsClient d = client(s1, "d");
-      drain(a, b, c, d);
+      WsClient a = (WsClient) MultiServerTest.joined(s0, "a", "a");
+      WsClient b = (WsClient) MultiServerTest.joined(s0, "b", "b", a);
+      WsClient c = (WsClient) MultiServerTest.joined(s0, "c", "c", a, b);
+      WsClient d = (WsClient) MultiServerTest.joined(s1, "d", "d", a, b, c);
 
       // Warm both paths up, interleaved, before measuring either.
       roundTrips(a, "a", b, "b", WARMUP_ROUND_TRIPS);
@@ -58,23 +57,6 @@ public final class RelayBenchmark {
           pct(cross, 50) / (double) pct(same, 50), pct(cross, 99) / (double) pct(same, 99), crossRate / sameRate);
     } finally {
       redis.afterAll(null);
-    }
-  }
-
-  private static WsClient client(Server server, String nodeId) throws Exception {
-    WsClient client = server.connect();
-    client.send(MultiServerTest.register(nodeId, nodeId));
-    return client;
-  }
-
-  /** Reads the register answers and presence of the setup: four joins. */
-  private static void drain(WsClient... clients) {
-    for (int i = 0; i < clients.length; i++) {
-      // client i sees: its own participants, then a join + participants for each later client
-      int expected = 1 + 2 * (clients.length - 1 - i);
-      for (int m = 0; m < expected; m++) {
-        clients[i].next();
-      }
     }
   }
 
