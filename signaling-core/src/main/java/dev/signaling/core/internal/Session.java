@@ -42,6 +42,15 @@ final class Session implements ConnectionHandler {
   /** The nodeId this connection currently owns; written under the relay's state lock. */
   volatile String nodeId;
 
+  /** This connection's number on this server: its identity in the cluster's events. */
+  final long number;
+  /** Orders this connection's events: its leave enters the global order after its other events. */
+  final Object eventOrder = new Object();
+  /** Guarded by eventOrder: its leave was submitted, nothing more is. */
+  boolean eventsEnded;
+  /** Guarded by eventOrder: a register was submitted at some point, so its close matters. */
+  boolean submittedRegister;
+
   // Inbound side: only the transport's (sequential) delivery thread for this connection.
   private final TokenBucket bucket;
   private long lastRateErrorNanos;
@@ -60,8 +69,9 @@ final class Session implements ConnectionHandler {
   private volatile boolean aborted;
   private volatile boolean backlog;
 
-  Session(Relay relay, Connection connection, SignalingConfig config, Meters meters) {
+  Session(Relay relay, Connection connection, SignalingConfig config, Meters meters, long number) {
     this.relay = relay;
+    this.number = number;
     this.connection = connection;
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
     this.meters = meters;

@@ -5,6 +5,7 @@ import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.cluster.Cluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -179,6 +180,7 @@ public final class SignalingServer implements AutoCloseable {
     private int port = 3001;
     private SignalingConfig config = SignalingConfig.defaults();
     private SignalingListener listener = SignalingListener.NONE;
+    private Cluster cluster;
 
     private Builder() {}
 
@@ -214,14 +216,45 @@ public final class SignalingServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts serving; returns once connections are accepted.
+     * Makes this server one of a cluster that acts as one server (for example {@code
+     * RedisCluster.connect("redis://...")} from {@code signaling-cluster-redis}). The server owns
+     * it: {@link SignalingServer#close()} leaves the cluster and closes it, and so does a failed
+     * {@link #start()}. Default: none, the server runs alone and needs no broker.
+     */
+    public Builder cluster(Cluster cluster) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
+      return this;
+    }
+
+    /**
+     * Binds the port and starts serving; returns once connections are accepted (in a cluster:
+     * once the server has joined it and read its current membership).
      *
      * @throws SignalingException if the port cannot be bound (the message names it), or the
      *     server does not start
      */
     public SignalingServer start() {
-      ServerSocketChannel channel = bind();
-      SignalingHub hub = SignalingHub.create(config, listener);
+      ServerSocketChannel channel;
+      try {
+        channel = bind();
+      } catch (SignalingException e) {
+        if (cluster != null) {
+          cluster.close();
+        }
+        throw e;
+      }
+      SignalingHub hub;
+      try {
+        hub = cluster == null
+            ? SignalingHub.create(config, listener)
+            : SignalingHub.create(config, listener, cluster);
+      } catch (RuntimeException e) {
+        closeQuietly(channel);
+        if (cluster != null) {
+          cluster.close();
+        }
+        throw e;
+      }
       WebSocketEndpoint endpoint = null;
       try {
         // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
