@@ -116,6 +116,8 @@
       participants = [];
       setStatus('offline', 'Disconnected from the signaling server' + (hasOpenChannel() ? ' (data channels stay open)' : ''));
       ui.leaveServer.hidden = true;
+      ui.join.disabled = false; // joining again registers the same nodeId
+      ui.name.disabled = false;
       renderParticipants();
     });
   }
