@@ -600,7 +600,7 @@ public final class SignalingClient implements AutoCloseable {
       Objects.requireNonNull(message, "message");
     }
 
-    /** The payload decoded as a string, when it is a JSON string (see {@link #sendSignalString}). */
+    /** The payload decoded as a string, when it is a JSON string (see {@link SignalingClient#sendSignalString}). */
     public Optional<String> payloadAsString() {
       if (payloadJson == null || !payloadJson.startsWith("\"")) {
         return Optional.empty();
