@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param host the interface to bind, {@code 0.0.0.0} by default
  * @param port the TCP port, {@code 3001} by default; {@code 0} picks a free one
  * @param help whether only the usage text was asked for
+ * @param webPort the HTTP port of the browser demo, or {@link #NO_WEB} (the default) for none
  */
-record Options(String host, int port, boolean help) {
+record Options(String host, int port, boolean help, int webPort) {
+
+  /** {@link #webPort()} when the browser demo is not served. */
+  static final int NO_WEB = -1;
 
   static final String DEFAULT_HOST = "0.0.0.0";
   static final int DEFAULT_PORT = 3001;
@@ -21,14 +25,20 @@ record Options(String host, int port, boolean help) {
   static final String USAGE =
       String.join(
           System.lineSeparator(),
-          "Usage: ServerMain [--port N] [--host H] [--help]",
+          "Usage: ServerMain [--port N] [--host H] [--web-port N] [--help]",
           "  --port N   TCP port to listen on, 0 for any free port (env PORT, default 3001)",
           "  --host H   interface to bind (env HOST, default 0.0.0.0 = all interfaces)",
+          "  --web-port N  also serve the browser demo (WebRTC chat) on this HTTP port",
           "  -h, --help print this text and exit",
           "");
 
   Options {
     Objects.requireNonNull(host, "host");
+  }
+
+  /** Options without the browser demo. */
+  Options(String host, int port, boolean help) {
+    this(host, port, help, NO_WEB);
   }
 
   /**
@@ -47,6 +57,7 @@ record Options(String host, int port, boolean help) {
 
     String host = null;
     Integer port = null;
+    int webPort = NO_WEB;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -57,7 +68,7 @@ record Options(String host, int port, boolean help) {
         value = arg.substring(eq + 1);
       }
       switch (name) {
-        case "--port", "--host" -> {
+        case "--port", "--host", "--web-port" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -66,6 +77,8 @@ record Options(String host, int port, boolean help) {
           }
           if (name.equals("--port")) {
             port = port(value, name);
+          } else if (name.equals("--web-port")) {
+            webPort = port(value, name);
           } else {
             host = host(value, name);
           }
@@ -85,7 +98,7 @@ record Options(String host, int port, boolean help) {
       String envPort = env.get("PORT");
       port = envPort == null || envPort.isBlank() ? DEFAULT_PORT : port(envPort.strip(), "PORT");
     }
-    return new Options(host, port, false);
+    return new Options(host, port, false, webPort);
   }
 
   private static int port(String value, String source) {

@@ -32,7 +32,7 @@ public final class ServerMain {
    * Parses the arguments, starts the server and blocks until the JVM shuts down (Ctrl-C), which
    * closes the server cleanly.
    *
-   * @param args {@code [--port N] [--host H] [--help]}
+   * @param args {@code [--port N] [--host H] [--web-port N] [--help]}
    */
   public static void main(String[] args) throws InterruptedException {
     int status = run(args, System.getenv(), System.out, System.err);
@@ -64,6 +64,7 @@ public final class ServerMain {
     }
 
     SignalingServer server;
+    PageServer page;
     try {
       server = start(options, out);
     } catch (RuntimeException e) {
@@ -71,7 +72,14 @@ public final class ServerMain {
       err.println("error: " + e.getMessage());
       return 1;
     }
-    awaitShutdown(server);
+    try {
+      page = startBrowserDemo(options, server, out);
+    } catch (RuntimeException e) {
+      server.close();
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    awaitShutdown(server, page);
     return 0;
   }
 
@@ -98,17 +106,34 @@ public final class ServerMain {
   }
 
   /**
-   * Blocks until the JVM begins to shut down (Ctrl-C, SIGTERM). The hook closes the server itself,
+   * With {@code --web-port}, serves the browser demo (a WebRTC chat page) pointed at {@code
+   * server}, and prints where to open it; else does nothing and returns {@code null}.
+   */
+  static PageServer startBrowserDemo(Options options, SignalingServer server, PrintStream out) {
+    if (options.webPort() == Options.NO_WEB) {
+      return null;
+    }
+    PageServer page = PageServer.start(options.host(), options.webPort(), server.port());
+    out.println("Browser demo: " + page.uri() + " (open it in two windows)");
+    out.flush();
+    return page;
+  }
+
+  /**
+   * Blocks until the JVM begins to shut down (Ctrl-C, SIGTERM). The hook closes the servers itself,
    * because the JVM halts once hooks return: closing there lets clients receive their {@code 1001}
    * before the process ends.
    */
-  private static void awaitShutdown(SignalingServer server) throws InterruptedException {
+  private static void awaitShutdown(SignalingServer server, PageServer page) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("Shutting down");
+                  if (page != null) {
+                    page.close();
+                  }
                   server.close();
                   closed.countDown();
                 },

@@ -74,6 +74,15 @@ class ServerMainTest {
   }
 
   @Test
+  void webPort_isOffByDefault_andSetByItsFlag() {
+    assertThat(Options.parse(new String[0], Map.of()).webPort()).isEqualTo(Options.NO_WEB);
+    assertThat(Options.parse(new String[] {"--web-port", "8080"}, Map.of()).webPort()).isEqualTo(8080);
+    assertThat(Options.parse(new String[] {"--web-port=0"}, Map.of()).webPort()).isZero();
+    assertThatThrownBy(() -> Options.parse(new String[] {"--web-port", "x"}, Map.of()))
+        .hasMessageContaining("--web-port").hasMessageContaining("'x'");
+  }
+
+  @Test
   void badValuesAreRejectedWithAMessageNamingThem() {
     assertThatThrownBy(() -> Options.parse(new String[] {"--port", "abc"}, Map.of()))
         .isInstanceOf(Options.UsageException.class)
@@ -135,6 +144,27 @@ class ServerMainTest {
         .startsWith("error: ")
         .contains(taken)
         .doesNotContain("Usage: ");
+  }
+
+  @Test
+  void withWebPort_theBrowserDemoIsServed_pointingAtTheSignalingPort() throws Exception {
+    Options options = Options.parse(new String[] {"--host", "127.0.0.1", "--port", "0", "--web-port", "0"}, Map.of());
+    server = ServerMain.start(options, out);
+    try (PageServer page = ServerMain.startBrowserDemo(options, server, out)) {
+      assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("Browser demo: " + page.uri());
+      HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+      HttpResponse<String> config = http.send(
+          HttpRequest.newBuilder(page.uri().resolve("/config.json")).timeout(TIMEOUT).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(config.body()).isEqualTo("{\"signalingPort\":" + server.port() + "}");
+    }
+  }
+
+  @Test
+  void withoutWebPort_noBrowserDemoIsServed() {
+    server = ServerMain.start(new Options("127.0.0.1", 0, false), out);
+    assertThat(ServerMain.startBrowserDemo(new Options("127.0.0.1", 0, false), server, out)).isNull();
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).doesNotContain("Browser demo");
   }
 
   @Test
