@@ -124,6 +124,8 @@ final class SignalingSocket extends WebSocketImpl {
       answer(PlainHttp.badRequest());
     } else if (!request.upgrade()) {
       answer(PlainHttp.answer(request, endpoint.isShuttingDown()));
+    } else if (!endpoint.allowedOrigins().allows(request.origins())) {
+      answer(PlainHttp.forbiddenOrigin());
     } else if (!endpoint.admit()) {
       answer(PlainHttp.unavailable(endpoint.isShuttingDown()));
     } else if (!slot.compareAndSet(NO_SLOT, HOLDS_SLOT)) {
@@ -163,11 +165,12 @@ final class SignalingSocket extends WebSocketImpl {
   /**
    * Restores the selector's interest in writing if data waits without it. Java-WebSocket 1.6.0
    * can lose a write demand: when a send lands between the selector's last look at the empty
-   * queue and its switch back to read-only interest, the frame waits until the next send. The
+   * queue and its switch back to read-only interest, the frame waits until the next send. (TLS
+   * records waiting in a {@link TlsChannel} count too, though it asks for writability itself.) The
    * endpoint calls this periodically; a spurious call costs one selector wake-up.
    */
   void kickIfStalled() {
-    if (outQueue.isEmpty()) {
+    if (outQueue.isEmpty() && !(getChannel() instanceof TlsChannel tls && tls.isNeedWrite())) {
       return;
     }
     SelectionKey key = getSelectionKey();

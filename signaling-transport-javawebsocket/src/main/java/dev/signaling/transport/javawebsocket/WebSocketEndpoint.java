@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
@@ -36,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Java-WebSocket server behind a {@link SignalingServer}: it creates a {@link
- * SignalingSocket} for every accepted connection, hands opened ones to the hub, and owns what
- * the library lacks: the connection limit, the handshake timeout, and a sweep that restores lost
- * write demands.
+ * SignalingSocket} for every accepted connection (over {@link TlsChannel} when TLS is on), hands
+ * opened ones to the hub, and owns what the library lacks: the origin allowlist, the connection
+ * limit, the handshake timeout, and a sweep that restores lost write demands.
  */
 final class WebSocketEndpoint extends WebSocketServer {
 
@@ -49,6 +51,9 @@ final class WebSocketEndpoint extends WebSocketServer {
 
   private final SignalingHub hub;
   private final SignalingConfig config;
+  /** Null for plain TCP. */
+  private final SSLContext tls;
+  private final AllowedOrigins allowedOrigins;
   private final ScheduledThreadPoolExecutor timer;
   private final Set<SignalingSocket> sockets = ConcurrentHashMap.newKeySet();
   private final AtomicInteger admitted = new AtomicInteger();
@@ -56,10 +61,13 @@ final class WebSocketEndpoint extends WebSocketServer {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private volatile boolean shuttingDown;
 
-  WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub) {
+  WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub, SSLContext tls,
+      AllowedOrigins allowedOrigins) {
     super(boundChannel);
     this.hub = hub;
     this.config = hub.config();
+    this.tls = tls;
+    this.allowedOrigins = allowedOrigins;
     int port = getPort();
     this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "signaling-timer-" + port);
@@ -109,6 +117,10 @@ final class WebSocketEndpoint extends WebSocketServer {
 
   boolean isShuttingDown() {
     return shuttingDown;
+  }
+
+  AllowedOrigins allowedOrigins() {
+    return allowedOrigins;
   }
 
   /** Takes a connection slot for an upgrade; {@code false} when full or stopping. */
@@ -268,7 +280,13 @@ final class WebSocketEndpoint extends WebSocketServer {
 
     @Override
     public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
-      return new CountingChannel(channel, (SignalingSocket) key.attachment());
+      SignalingSocket socket = (SignalingSocket) key.attachment();
+      if (tls == null) {
+        return new CountingChannel(channel, socket);
+      }
+      SSLEngine engine = tls.createSSLEngine();
+      engine.setUseClientMode(false);
+      return new TlsChannel(channel, engine, socket, key);
     }
 
     @Override

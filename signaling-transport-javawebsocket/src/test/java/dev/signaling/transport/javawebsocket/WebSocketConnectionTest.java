@@ -47,8 +47,13 @@ class WebSocketConnectionTest {
     }
   };
 
+  /** The wire these tests run over; {@link TlsWebSocketConnectionTest} runs them again over TLS. */
+  Wire wire() {
+    return Wire.PLAIN;
+  }
+
   private SignalingServer start(SignalingConfig config) {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).config(config).listener(listener).start();
+    server = wire().builder().config(config).listener(listener).start();
     return server;
   }
 
@@ -85,7 +90,7 @@ class WebSocketConnectionTest {
   void handshake_carriesPathQueryHeadersAndRemoteAddress() throws Exception {
     start();
     URI uri = server.webSocketUri().resolve("/room/42?token=abc&x=1");
-    WebSocket client = JdkTestClient.HTTP.newWebSocketBuilder().header("X-Test", "yes")
+    WebSocket client = wire().http().newWebSocketBuilder().header("X-Test", "yes")
         .buildAsync(uri, new WebSocket.Listener() {}).get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     try {
       ConnectionInfo info = next(opened);
@@ -104,7 +109,7 @@ class WebSocketConnectionTest {
   @Test
   void closeByClient_isReportedOnce_withItsCode() throws Exception {
     start();
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    JdkTestClient client = wire().connect("client", server.webSocketUri());
     String id = next(opened).id();
     client.close();
     assertThat(next(closed)).isEqualTo(id + " 1000  by client");
@@ -117,7 +122,7 @@ class WebSocketConnectionTest {
     start();
     for (int i = 0; i < 30; i++) {
       String id;
-      try (RawSocket client = new RawSocket(server.port()).upgrade("/")) {
+      try (RawSocket client = wire().raw(server.port()).upgrade("/")) {
         id = next(opened).id();
         client.sendFrame(true, RawSocket.CLOSE, new byte[] {0x03, (byte) 0xE8}); // 1000
         assertThat(client.readUntilClose().closeCode()).isEqualTo(1000);
@@ -129,7 +134,7 @@ class WebSocketConnectionTest {
   @Test
   void sendAfterClose_returnsFalse_andTheClientGetsTheCloseFrame() throws Exception {
     start();
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    JdkTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     assertThat(connection.send(OutboundMessage.ofText("{\"n\":1}"))).isTrue();
     connection.close(4000, "bye");
@@ -144,7 +149,7 @@ class WebSocketConnectionTest {
   @Test
   void abort_withNothingQueued_stillSendsTheCloseFrame() throws Exception {
     start();
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    JdkTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     connection.abort(1011, "internal error");
     assertThat(client.awaitClose()).isEqualTo(new TestClient.CloseStatus(1011, "internal error"));
@@ -154,7 +159,7 @@ class WebSocketConnectionTest {
   @Test
   void abort_withABacklog_dropsTheConnectionAtOnce_andQueuedBytesCountsTheBacklog() throws Exception {
     start();
-    try (RawSocket client = new RawSocket(server.port()).upgrade("/")) {
+    try (RawSocket client = wire().raw(server.port()).upgrade("/")) {
       WebSocketConnection connection = onlyConnection();
       OutboundMessage megabyte = OutboundMessage.ofText("m".repeat(1 << 20));
       int sent = 32;
@@ -173,7 +178,7 @@ class WebSocketConnectionTest {
   @Test
   void concurrentSends_eachArriveWhole_inPerThreadOrder() throws Exception {
     start();
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    JdkTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     int threads = 4;
     int perThread = 300;
@@ -209,7 +214,7 @@ class WebSocketConnectionTest {
   @Test
   void queuedBytes_returnsToZero_onceEverythingIsWritten() throws Exception {
     start();
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    JdkTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     for (int i = 0; i < 100; i++) {
       connection.send(OutboundMessage.ofText("{\"i\":" + i + "}"));
@@ -228,9 +233,36 @@ class WebSocketConnectionTest {
   }
 
   @Test
+  void aBacklogThatDrainsLater_arrivesWhole_andQueuedBytesReturnsToZero() throws Exception {
+    start();
+    try (RawSocket client = wire().raw(server.port()).upgrade("/")) {
+      WebSocketConnection connection = onlyConnection();
+      int messages = 48;
+      int size = 256 * 1024;
+      for (int i = 0; i < messages; i++) {
+        char fill = (char) ('a' + i % 26);
+        assertThat(connection.send(OutboundMessage.ofText(i + ":" + String.valueOf(fill).repeat(size)))).isTrue();
+      }
+      // 12 MB against socket buffers of a few MB: the client has read nothing, so some must wait,
+      // and the writes stop halfway through a frame (or, over TLS, through a record).
+      assertThat(connection.queuedBytes()).as("bytes waiting while the client does not read").isPositive();
+      for (int i = 0; i < messages; i++) {
+        RawSocket.Frame frame = client.readFrame();
+        char fill = (char) ('a' + i % 26);
+        assertThat(frame.text()).as("message %d", i).isEqualTo(i + ":" + String.valueOf(fill).repeat(size));
+      }
+      long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+      while (connection.queuedBytes() != 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(connection.queuedBytes()).isZero();
+    }
+  }
+
+  @Test
   void clientThatStopsAnsweringPings_isDropped() throws Exception {
     start(SignalingConfig.builder().pingInterval(Duration.ofSeconds(1)).build());
-    try (RawSocket client = new RawSocket(server.port()).upgrade("/")) {
+    try (RawSocket client = wire().raw(server.port()).upgrade("/")) {
       assertThat(client.readFrame().opcode()).as("a ping").isEqualTo(RawSocket.PING);
       // No pong: the server gives up after 1.5 to 2 intervals.
       assertThat(next(closed)).contains(" 1006 ");
@@ -240,7 +272,7 @@ class WebSocketConnectionTest {
   @Test
   void aFrameQueuedWithoutWriteDemand_isStillWritten() throws Exception {
     start();
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    JdkTestClient client = wire().connect("client", server.webSocketUri());
     SignalingSocket socket = onlySocket();
     // What Java-WebSocket's lost write demand leaves behind: a frame in the queue while the
     // selector only watches for reads. Only the endpoint's periodic sweep can get it out.

@@ -20,8 +20,13 @@ class WebSocketTransportTest {
 
   private JavaWebSocketTestServer server;
 
+  /** The wire these tests run over; {@link TlsWebSocketTransportTest} runs them again over TLS. */
+  Wire wire() {
+    return Wire.PLAIN;
+  }
+
   private JavaWebSocketTestServer start(SignalingConfig config, SignalingListener listener) {
-    server = JavaWebSocketTestServer.start(config, listener);
+    server = JavaWebSocketTestServer.start(wire(), config, listener);
     return server;
   }
 
@@ -48,7 +53,7 @@ class WebSocketTransportTest {
   @Test
   void upgradeOnAnyPath_opensASession() throws Exception {
     start(SignalingConfig.defaults());
-    JdkTestClient client = JdkTestClient.connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
+    JdkTestClient client = wire().connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
     client.send(PROBE);
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
     client.close();
@@ -98,7 +103,7 @@ class WebSocketTransportTest {
   @Test
   void invalidUtf8InATextFrame_closes1007() throws Exception {
     start(SignalingConfig.defaults());
-    try (RawSocket raw = new RawSocket(server.server().port()).upgrade("/")) {
+    try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
       raw.sendFrame(true, RawSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
       assertThat(raw.readUntilClose().closeCode()).isEqualTo(1007);
     }
@@ -110,7 +115,7 @@ class WebSocketTransportTest {
     JdkTestClient a = server.connect();
     a.send(register("a"));
     a.next();
-    try (RawSocket b = new RawSocket(server.server().port()).upgrade("/")) {
+    try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
       b.sendText(register("b"));
       assertThat(b.readFrame().text()).startsWith("{\"type\":\"participants\"");
       a.next();
@@ -140,7 +145,7 @@ class WebSocketTransportTest {
     JdkTestClient a = server.connect();
     a.send(register("a"));
     a.next();
-    try (RawSocket b = new RawSocket(server.server().port()).upgrade("/")) {
+    try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
       b.sendText(register("b"));
       b.readFrame(); // its participants; b never reads again
       assertThat(a.next()).startsWith("{\"type\":\"presence\",\"action\":\"join\"");
