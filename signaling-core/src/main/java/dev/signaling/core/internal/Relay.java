@@ -40,6 +40,8 @@ public final class Relay {
   private final SignalingConfig config;
   private final SignalingListener events;
   private final Meters meters = new Meters();
+  private final ThrottledWarning authenticatorFailed;
+  private final ThrottledWarning rolePolicyFailed;
   private final ReentrantLock stateLock = new ReentrantLock();
 
   /** Registered nodes in registration order. Guarded by stateLock. */
@@ -55,7 +57,9 @@ public final class Relay {
   /** Creates a relay; use {@link dev.signaling.core.SignalingHub#create} instead. */
   public Relay(SignalingConfig config, SignalingListener listener) {
     this.config = config;
-    this.events = new SafeListener(listener);
+    this.events = new SafeListener(listener, config.ticker());
+    this.authenticatorFailed = new ThrottledWarning(log, config.ticker());
+    this.rolePolicyFailed = new ThrottledWarning(log, config.ticker());
   }
 
   public SignalingConfig config() {
@@ -314,7 +318,7 @@ public final class Relay {
       return config.authenticator().authenticate(
           new RegistrationRequest(nodeId, username, publicKey, auth == null ? Map.of() : auth, session.info));
     } catch (RuntimeException e) {
-      log.warn("Authenticator threw for a register on connection {}; refusing it", session.info.id(), e);
+      authenticatorFailed.log("Authenticator threw for a register on connection {}; refusing it", session.info.id(), e);
       return false;
     }
   }
@@ -340,7 +344,7 @@ public final class Relay {
         fanout.enqueue(session, Codec.error(Errors.NOT_REGISTERED));
         return;
       }
-      if (!policyAllows(sender, nodeId, assigned)) {
+      if (!policyAllows(session, sender, nodeId, assigned)) {
         meters.error(Errors.ROLE_ASSIGN_REFUSED);
         fanout.enqueue(session, Codec.error(Errors.ROLE_ASSIGN_REFUSED));
         return;
@@ -428,11 +432,12 @@ public final class Relay {
     return true;
   }
 
-  private boolean policyAllows(String sender, String nodeId, List<String> roles) {
+  private boolean policyAllows(Session session, String sender, String nodeId, List<String> roles) {
     try {
       return config.rolePolicy().allows(sender, nodeId, roles);
     } catch (RuntimeException e) {
-      log.warn("Role policy threw for an assignment by {}; refusing it", sender, e);
+      // The connection id, not the client-chosen nodeId: no client text in WARN lines.
+      rolePolicyFailed.log("Role policy threw for an assignment on connection {}; refusing it", session.info.id(), e);
       return false;
     }
   }

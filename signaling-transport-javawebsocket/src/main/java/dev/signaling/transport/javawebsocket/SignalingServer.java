@@ -143,6 +143,7 @@ public final class SignalingServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeQuietly(channel);
+      log.info("Signaling server on {}:{} stopped", host, port);
     }
   }
 
