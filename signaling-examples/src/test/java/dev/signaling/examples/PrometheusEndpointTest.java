@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.SignalingMetrics;
-import dev.signaling.core.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -54,7 +53,7 @@ class PrometheusEndpointTest {
   }
 
   private HttpResponse<String> get(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(metrics.uri().resolve(path)).timeout(TestClient.TIMEOUT)
+    return http.send(HttpRequest.newBuilder(metrics.uri().resolve(path)).timeout(TestKeystore.TIMEOUT)
         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -107,7 +106,7 @@ class PrometheusEndpointTest {
       a.send(garbage);
       assertThat(a.next()).contains("invalid JSON");
       b.close();
-      assertThat(closes.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1000);
+      assertThat(closes.poll(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1000);
       a.next(); // presence leave b
       a.next(); // participants [a]
       bytesIn = (registerA + registerB + toB + toNobody + garbage).getBytes(StandardCharsets.UTF_8).length;

@@ -1,6 +1,5 @@
 package dev.signaling.examples;
 
-import dev.signaling.core.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -25,7 +24,7 @@ final class TestSocket implements AutoCloseable {
   private TestSocket(HttpClient http, URI uri, Map<String, String> headers) throws Exception {
     WebSocket.Builder builder = http.newWebSocketBuilder();
     headers.forEach(builder::header);
-    socket = builder.buildAsync(uri, new Listener()).get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    socket = builder.buildAsync(uri, new Listener()).get(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   static TestSocket connect(HttpClient http, URI uri) throws Exception {
@@ -37,29 +36,29 @@ final class TestSocket implements AutoCloseable {
   }
 
   void send(String text) throws Exception {
-    socket.sendText(text, true).get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    socket.sendText(text, true).get(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** The next message, waiting up to {@link TestClient#TIMEOUT}. */
+  /** The next message, waiting up to {@link TestKeystore#TIMEOUT}. */
   String next() throws InterruptedException {
-    String message = received.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    String message = received.poll(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     if (message == null) {
-      throw new AssertionError("no message within " + TestClient.TIMEOUT);
+      throw new AssertionError("no message within " + TestKeystore.TIMEOUT);
     }
     return message;
   }
 
   /** The close code the server sent (1006 when the connection just ended), waiting for it. */
   int awaitClose() throws Exception {
-    return closed.get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return closed.get(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Closes with 1000 and waits for the server's close. */
   @Override
   public void close() throws Exception {
     if (!socket.isOutputClosed() && !closed.isDone()) {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      closed.get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      closed.get(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     socket.abort();
   }

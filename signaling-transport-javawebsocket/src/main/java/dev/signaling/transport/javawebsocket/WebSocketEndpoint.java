@@ -203,7 +203,9 @@ final class WebSocketEndpoint extends WebSocketServer {
     socket.cancelHandshakeTimeout();
     try {
       WebSocketConnection connection = socket.connection;
-      connection.opened(request(socket, handshake));
+      HandshakeRequest request = request(socket, handshake);
+      log.debug("Connection {}: opened from {}", socket.id, request.remoteAddress());
+      connection.opened(request);
       connection.attach(hub.open(connection));
     } catch (Throwable t) {
       failed(socket, t);
