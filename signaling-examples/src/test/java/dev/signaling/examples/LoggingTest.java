@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The logging policy, checked on what the server really writes (slf4j-simple to stderr, at DEBUG
@@ -83,6 +84,80 @@ class LoggingTest {
     assertThat(aboveDebug.get(0)).contains("INFO dev.signaling.transport.javawebsocket.SignalingServer",
         "Signaling server listening on 127.0.0.1:");
     assertThat(aboveDebug.get(1)).contains("INFO dev.signaling.transport.javawebsocket.SignalingServer", " stopped");
+  }
+
+  /**
+   * The README's logging configuration (this module's main {@code simplelogger.properties}) in a
+   * server process of its own: a client that sends invalid UTF-8 in a text frame makes
+   * Java-WebSocket log an ERROR with a stack trace, unless that configuration switches it off.
+   */
+  @Test
+  void theReadmeConfiguration_keepsAServerProcessToItsStartAndStop(@TempDir java.nio.file.Path dir) throws Exception {
+    List<String> classPath = new java.util.ArrayList<>();
+    for (Class<?> type : List.of(ServerMain.class, dev.signaling.transport.javawebsocket.SignalingServer.class,
+        dev.signaling.core.SignalingHub.class, com.google.gson.Gson.class, org.slf4j.Logger.class,
+        org.java_websocket.WebSocket.class, Class.forName("org.slf4j.simple.SimpleLogger"))) {
+      classPath.add(java.nio.file.Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    }
+    assertThat(classPath.get(0)).as("main classes only, with the README's simplelogger.properties")
+        .doesNotContain("test-classes");
+    Process server = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", String.join(java.io.File.pathSeparator, classPath), ServerMain.class.getName(),
+        "--host", "127.0.0.1", "--port", "0", "--max-message-bytes", "64")
+        .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      java.net.URI uri = null;
+      for (String line = out.readLine(); line != null && uri == null; line = out.readLine()) {
+        if (line.startsWith("  WebSocket: ")) {
+          uri = java.net.URI.create(line.substring("  WebSocket: ".length()));
+        }
+      }
+      assertThat(uri).as("the server printed its URL").isNotNull();
+      HttpClient http = HttpClient.newHttpClient();
+      try (TestSocket client = TestSocket.connect(http, uri)) {
+        client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+        client.next();
+        client.send("{\"type\":\"signal\",\"payload\":\"" + MARKER.repeat(10) + "\"}");
+        assertThat(client.awaitClose()).isEqualTo(1009);
+      }
+      assertThat(sendInvalidUtf8(uri.getPort())).as("close code for invalid UTF-8").isEqualTo(1007);
+    } finally {
+      server.destroy(); // SIGTERM: the shutdown hook closes the server
+    }
+    assertThat(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the server process ends").isTrue();
+    List<String> log = java.nio.file.Files.readAllLines(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
+    assertThat(log).as("everything the server logged").hasSize(3);
+    assertThat(log.get(0)).contains(" INFO SignalingServer - Signaling server listening on 127.0.0.1:");
+    assertThat(log.get(1)).contains(" INFO ServerMain - Shutting down");
+    assertThat(log.get(2)).contains(" INFO SignalingServer - Signaling server on 127.0.0.1:").endsWith(" stopped");
+  }
+
+  /** Upgrades a raw socket, sends a text frame that is not UTF-8, and returns the close code. */
+  private static int sendInvalidUtf8(int port) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) TestKeystore.TIMEOUT.toMillis());
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      for (int matched = 0; matched < 4; ) { // the 101 head
+        int b = in.read();
+        matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
+      }
+      // FIN + text, masked (mask 0), 2 bytes: 0xC3 0x28 is not UTF-8.
+      out.write(new byte[] {(byte) 0x81, (byte) 0x82, 0, 0, 0, 0, (byte) 0xC3, 0x28});
+      while (true) {
+        int opcode = in.readUnsignedByte() & 0x0F;
+        byte[] payload = new byte[in.readUnsignedByte() & 0x7F];
+        in.readFully(payload);
+        if (opcode == 0x8) {
+          return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        }
+      }
+    }
   }
 
   private static String signature(String register) {
