@@ -240,9 +240,16 @@ public final class SignalingServer implements AutoCloseable {
      *
      * @param context an initialized context holding the server's key and certificate, e.g. from
      *     {@code SSLContext.getInstance("TLS")} initialized with a {@code KeyManagerFactory}
+     * @throws IllegalArgumentException if the context was never initialized
      */
     public Builder tls(SSLContext context) {
-      this.tls = Objects.requireNonNull(context, "context");
+      Objects.requireNonNull(context, "context");
+      try {
+        context.createSSLEngine(); // fails now, not at the first connection, if never initialized
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException("the SSLContext is not initialized: " + e.getMessage(), e);
+      }
+      this.tls = context;
       return this;
     }
 

@@ -93,20 +93,24 @@ final class TlsChannel implements WrappedByteChannel {
     long written;
     int result;
     synchronized (this) {
-      result = readBuffered(dst);
-      if (result == 0 && !inboundDone) {
-        if (!netIn.hasRemaining()) {
-          netIn = grow(netIn); // a record larger than the buffer: the engine said underflow
+      try {
+        result = readBuffered(dst);
+        if (result == 0 && !inboundDone) {
+          if (!netIn.hasRemaining()) {
+            netIn = grow(netIn); // a record larger than the buffer: the engine said underflow
+          }
+          int read = channel.read(netIn);
+          if (read < 0) {
+            inboundDone = true;
+            closeInboundQuietly();
+            result = -1;
+          } else if (read > 0) {
+            underflow = false;
+            result = readBuffered(dst);
+          }
         }
-        int read = channel.read(netIn);
-        if (read < 0) {
-          inboundDone = true;
-          closeInboundQuietly();
-          result = -1;
-        } else if (read > 0) {
-          underflow = false;
-          result = readBuffered(dst);
-        }
+      } catch (RuntimeException e) {
+        throw connectionOnly(e);
       }
       written = takeWritten();
     }
@@ -119,7 +123,11 @@ final class TlsChannel implements WrappedByteChannel {
     long written;
     int result;
     synchronized (this) {
-      result = readBuffered(dst);
+      try {
+        result = readBuffered(dst);
+      } catch (RuntimeException e) {
+        throw connectionOnly(e);
+      }
       written = takeWritten();
     }
     report(written);
@@ -267,7 +275,11 @@ final class TlsChannel implements WrappedByteChannel {
     long written;
     int consumed;
     synchronized (this) {
-      consumed = encrypt(src);
+      try {
+        consumed = encrypt(src);
+      } catch (RuntimeException e) {
+        throw connectionOnly(e);
+      }
       written = takeWritten();
     }
     report(written);
@@ -325,7 +337,11 @@ final class TlsChannel implements WrappedByteChannel {
   public void writeMore() throws IOException {
     long written;
     synchronized (this) {
-      flush();
+      try {
+        flush();
+      } catch (RuntimeException e) {
+        throw connectionOnly(e);
+      }
       written = takeWritten();
     }
     report(written);
@@ -389,6 +405,14 @@ final class TlsChannel implements WrappedByteChannel {
   @Override
   public boolean isBlocking() {
     return channel.isBlocking();
+  }
+
+  /**
+   * An engine failure as an {@link IOException}: Java-WebSocket's selector thread stops the whole
+   * server on a runtime exception, but drops just this connection on an I/O error.
+   */
+  private static IOException connectionOnly(RuntimeException e) {
+    return new SSLException("TLS failure: " + e, e);
   }
 
   /** A buffer twice as large with the same content; fails past {@link #MAX_BUFFER_RECORDS}. */

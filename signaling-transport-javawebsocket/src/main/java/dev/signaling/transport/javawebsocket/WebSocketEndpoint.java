@@ -3,6 +3,7 @@ package dev.signaling.transport.javawebsocket;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.spi.HandshakeRequest;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -281,14 +282,20 @@ final class WebSocketEndpoint extends WebSocketServer {
     }
 
     @Override
-    public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+    public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
       SignalingSocket socket = (SignalingSocket) key.attachment();
       if (tls == null) {
         return new CountingChannel(channel, socket);
       }
-      SSLEngine engine = tls.createSSLEngine();
-      engine.setUseClientMode(false);
-      return new TlsChannel(channel, engine, socket, key);
+      try {
+        SSLEngine engine = tls.createSSLEngine();
+        engine.setUseClientMode(false);
+        return new TlsChannel(channel, engine, socket, key);
+      } catch (RuntimeException e) {
+        // The selector thread would stop the whole server on a runtime exception; an
+        // IOException drops this one connection.
+        throw new IOException("cannot start TLS for connection " + socket.id, e);
+      }
     }
 
     @Override

@@ -101,6 +101,15 @@ class TlsTest {
   }
 
   @Test
+  void anSslContextThatWasNeverInitialized_isRefusedByTheBuilder() throws Exception {
+    javax.net.ssl.SSLContext uninitialized = javax.net.ssl.SSLContext.getInstance("TLS");
+    assertThatThrownBy(() -> SignalingServer.builder().tls(uninitialized))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the SSLContext is not initialized");
+    assertThatThrownBy(() -> SignalingServer.builder().tls(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void close_leavesNoThreadBehind() throws Exception {
     Wire.TLS.http(); // the certificate (keytool leaves the JDK's process reaper) and the client's threads
     Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());

@@ -23,6 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The {@link dev.signaling.core.spi.Connection} contract as this transport implements it, driven
@@ -232,24 +234,21 @@ class WebSocketConnectionTest {
     client.close();
   }
 
-  @Test
-  void aBacklogThatDrainsLater_arrivesWhole_andQueuedBytesReturnsToZero() throws Exception {
+  @ParameterizedTest(name = "{0} messages of {1} bytes")
+  @CsvSource({"48, 262144", "6000, 2048"})
+  void aBacklogThatDrainsLater_arrivesWhole_andQueuedBytesReturnsToZero(int messages, int size) throws Exception {
+    // Large messages stall mid-frame; small ones (one TLS record each) stall on a buffer's last
+    // record, which is when TlsChannel must hold the buffer's last byte back.
     start();
     try (RawSocket client = wire().raw(server.port()).upgrade("/")) {
       WebSocketConnection connection = onlyConnection();
-      int messages = 48;
-      int size = 256 * 1024;
       for (int i = 0; i < messages; i++) {
-        char fill = (char) ('a' + i % 26);
-        assertThat(connection.send(OutboundMessage.ofText(i + ":" + String.valueOf(fill).repeat(size)))).isTrue();
+        assertThat(connection.send(OutboundMessage.ofText(message(i, size)))).isTrue();
       }
-      // 12 MB against socket buffers of a few MB: the client has read nothing, so some must wait,
-      // and the writes stop halfway through a frame (or, over TLS, through a record).
+      // 12 MB against socket buffers of a few MB: the client has read nothing, so some must wait.
       assertThat(connection.queuedBytes()).as("bytes waiting while the client does not read").isPositive();
       for (int i = 0; i < messages; i++) {
-        RawSocket.Frame frame = client.readFrame();
-        char fill = (char) ('a' + i % 26);
-        assertThat(frame.text()).as("message %d", i).isEqualTo(i + ":" + String.valueOf(fill).repeat(size));
+        assertThat(client.readFrame().text()).as("message %d", i).isEqualTo(message(i, size));
       }
       long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
       while (connection.queuedBytes() != 0 && System.nanoTime() < deadline) {
@@ -257,6 +256,11 @@ class WebSocketConnectionTest {
       }
       assertThat(connection.queuedBytes()).isZero();
     }
+  }
+
+  private static String message(int i, int size) {
+    String prefix = i + ":";
+    return prefix + String.valueOf((char) ('a' + i % 26)).repeat(size - prefix.length());
   }
 
   @Test
