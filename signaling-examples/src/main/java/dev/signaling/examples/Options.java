@@ -129,7 +129,7 @@ record Options(
           (d, v) -> d.origins = origins(v, d.source)),
       new Setting("--auth", "AUTH", "MODE", "register authentication: none, or ed25519 (proof of key)",
           "none", (d, v) -> d.auth = auth(v, d.source)),
-      new Setting("--metrics-port", "METRICS_PORT", "N", "serve Prometheus /metrics on this port; 0 = any free",
+      new Setting("--metrics-port", "METRICS_PORT", "N", "Prometheus /metrics on this port of the same host; 0 = any free",
           "off", (d, v) -> d.metricsPort = port(v, d.source)));
 
   /** The usage text: every flag with its variable and default. */
