@@ -52,6 +52,8 @@ public final class Relay {
   private final SignalingConfig config;
   private final SignalingListener events;
   private final Meters meters = new Meters();
+  private final ThrottledWarning authenticatorFailed;
+  private final ThrottledWarning rolePolicyFailed;
   private final ReentrantLock stateLock = new ReentrantLock();
   /** The cluster, or null in-process (events are then applied directly, never encoded). */
   private final Cluster cluster;
@@ -97,12 +99,14 @@ public final class Relay {
    */
   public Relay(SignalingConfig config, SignalingListener listener, Cluster cluster) {
     this.config = config;
-    this.events = new SafeListener(listener);
+    this.events = new SafeListener(listener, config.ticker());
     this.cluster = cluster;
     this.self = cluster == null ? "" : Objects.requireNonNull(cluster.serverId(), "serverId");
     if (cluster != null) {
       cluster.join(new Member());
     }
+    this.authenticatorFailed = new ThrottledWarning(log, config.ticker());
+    this.rolePolicyFailed = new ThrottledWarning(log, config.ticker());
   }
 
   public SignalingConfig config() {
@@ -176,7 +180,9 @@ public final class Relay {
     } finally {
       stateLock.unlock();
     }
-    all.forEach(Session::flush);
+    for (Session s : all) {
+      s.shutdown(1001, "server shutting down");
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -322,7 +328,7 @@ public final class Relay {
       return config.authenticator().authenticate(
           new RegistrationRequest(nodeId, username, publicKey, auth == null ? Map.of() : auth, session.info));
     } catch (RuntimeException e) {
-      log.warn("Authenticator threw for a register on connection {}; refusing it", session.info.id(), e);
+      authenticatorFailed.log("Authenticator threw for a register on connection {}; refusing it", session.info.id(), e);
       return false;
     }
   }
@@ -340,7 +346,7 @@ public final class Relay {
       return;
     }
     List<String> assigned = List.copyOf(roles);
-    if (!policyAllows(sender, nodeId, assigned)) {
+    if (!policyAllows(session, sender, nodeId, assigned)) {
       reply(session, Errors.ROLE_ASSIGN_REFUSED);
       return;
     }
@@ -780,11 +786,12 @@ public final class Relay {
     return true;
   }
 
-  private boolean policyAllows(String sender, String nodeId, List<String> roles) {
+  private boolean policyAllows(Session session, String sender, String nodeId, List<String> roles) {
     try {
       return config.rolePolicy().allows(sender, nodeId, roles);
     } catch (RuntimeException e) {
-      log.warn("Role policy threw for an assignment by {}; refusing it", sender, e);
+      // The connection id, not the client-chosen nodeId: no client text in WARN lines.
+      rolePolicyFailed.log("Role policy threw for an assignment on connection {}; refusing it", session.info.id(), e);
       return false;
     }
   }

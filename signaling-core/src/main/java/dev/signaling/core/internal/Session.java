@@ -236,6 +236,28 @@ final class Session implements ConnectionHandler {
     closing = true;
   }
 
+  /**
+   * Closes for a server shutdown: hands over what the transport has room for, then the close. What
+   * still waits behind a full send window is dropped, so that the transport always learns the
+   * close code and reason instead of the connection being cut without them when the server stops.
+   */
+  void shutdown(int code, String reason) {
+    flush();
+    boolean stuck;
+    synchronized (this) {
+      stuck = !outbox.isEmpty();
+      if (stuck) {
+        outbox.clear();
+        outboxBytes = 0;
+        pendingSnapshot = null;
+        backlog = false;
+      }
+    }
+    if (stuck) {
+      connection.close(code, reason);
+    }
+  }
+
   /** Whether a close was queued or happened: this connection takes no more messages. */
   synchronized boolean isClosing() {
     return closing;

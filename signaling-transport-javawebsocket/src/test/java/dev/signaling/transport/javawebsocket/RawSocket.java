@@ -15,9 +15,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A plain TCP client for tests that need exact bytes: HTTP requests split or malformed at will,
+ * A TCP (or TLS) client for tests that need exact bytes: HTTP requests split or malformed at will,
  * and hand-made WebSocket frames (fragments, invalid UTF-8). Every read waits at most {@link
  * TestClient#TIMEOUT}.
  */
@@ -46,7 +47,7 @@ final class RawSocket implements AutoCloseable {
   }
 
   RawSocket(int port) throws IOException {
-    this(port, 0);
+    this(port, 0, null);
   }
 
   /**
@@ -54,7 +55,16 @@ final class RawSocket implements AutoCloseable {
    * a client that never reads push back on the server after a few kilobytes.
    */
   RawSocket(int port, int receiveBufferBytes) throws IOException {
-    socket = new Socket();
+    this(port, receiveBufferBytes, null);
+  }
+
+  /** Over TLS when {@code tls} is given; its handshake runs with the first read or write. */
+  RawSocket(int port, SSLSocketFactory tls) throws IOException {
+    this(port, 0, tls);
+  }
+
+  private RawSocket(int port, int receiveBufferBytes, SSLSocketFactory tls) throws IOException {
+    socket = tls == null ? new Socket() : tls.createSocket();
     if (receiveBufferBytes > 0) {
       socket.setReceiveBufferSize(receiveBufferBytes); // before connect, so the window is small
     }
@@ -94,18 +104,32 @@ final class RawSocket implements AutoCloseable {
 
   /** Sends a WebSocket upgrade for {@code path} and reads the {@code 101} answer. */
   RawSocket upgrade(String path) throws IOException {
+    return upgrade(path, "");
+  }
+
+  /**
+   * Sends a WebSocket upgrade for {@code path} with extra header lines (each ending in CRLF) and
+   * reads the {@code 101} answer.
+   */
+  RawSocket upgrade(String path, String extraHeaders) throws IOException {
+    write(upgradeRequest(path, extraHeaders));
+    String head = readHead();
+    assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
+    return this;
+  }
+
+  /** A complete WebSocket upgrade request for {@code path}, with extra header lines. */
+  static String upgradeRequest(String path, String extraHeaders) {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
-    write("GET " + path + " HTTP/1.1\r\n"
+    return "GET " + path + " HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
         + "Sec-WebSocket-Version: 13\r\n"
-        + "\r\n");
-    String head = readHead();
-    assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
-    return this;
+        + extraHeaders
+        + "\r\n";
   }
 
   private String readHead() throws IOException {
