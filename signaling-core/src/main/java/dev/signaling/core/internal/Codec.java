@@ -43,6 +43,12 @@ final class Codec {
    * @throws InvalidMessage with {@link Errors#INVALID_JSON} or {@link Errors#INVALID_MESSAGE}
    */
   static Inbound decode(String text) throws InvalidMessage {
+    Inbound fast = TopLevelScanner.scan(text); // signals and heartbeats, without the parser's buffers
+    return fast != null ? fast : decodeFully(text);
+  }
+
+  /** {@link #decode} by the streaming parser: every message, every error. */
+  static Inbound decodeFully(String text) throws InvalidMessage {
     Inbound in = new Inbound();
     boolean duplicate = false;
     boolean typeNotString = false;

@@ -1145,7 +1145,7 @@ public final class Relay {
       }
       if (all.size() == 1) {
         for (Session s : all.get(0)) {
-          s.flush();
+          s.flushIfIdle();
         }
       } else {
         // Several versions (a server's nodes leaving one by one): flush each session once.
@@ -1153,7 +1153,7 @@ public final class Relay {
         for (Session[] sessions : all) {
           for (Session s : sessions) {
             if (once.add(s)) {
-              s.flush();
+              s.flushIfIdle();
             }
           }
         }

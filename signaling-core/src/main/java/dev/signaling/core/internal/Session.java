@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import dev.signaling.core.spi.OutboundMessage;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,9 +222,13 @@ final class Session implements ConnectionHandler {
       return;
     }
     if (pendingSnapshot != null) {
-      pendingSnapshot.membership = null;
+      // Taken out rather than left behind as a tombstone: a client that lags through a join
+      // storm would otherwise queue one per join. Searched from the tail, where a storm keeps it.
+      outbox.removeLastOccurrence(pendingSnapshot);
+      pendingSnapshot.membership = membership;
+    } else {
+      pendingSnapshot = new PendingSnapshot(membership);
     }
-    pendingSnapshot = new PendingSnapshot(membership);
     outbox.add(pendingSnapshot);
     backlog = true;
   }
@@ -272,6 +279,8 @@ final class Session implements ConnectionHandler {
   void flush() {
     CloseRequest close = null;
     synchronized (this) {
+      long room = SEND_WINDOW - connection.queuedBytes();
+      List<Outgoing> batch = null;
       Object item;
       while ((item = outbox.peek()) != null) {
         if (item instanceof CloseRequest c) {
@@ -279,27 +288,58 @@ final class Session implements ConnectionHandler {
           close = c;
           break;
         }
-        if (connection.queuedBytes() >= SEND_WINDOW) {
-          return; // resumed by onWritable()
+        if (room <= 0) {
+          break; // resumed by onWritable()
         }
         outbox.poll();
+        Outgoing message;
         if (item instanceof PendingSnapshot snapshot) {
-          if (snapshot.membership != null) {
-            if (snapshot == pendingSnapshot) {
-              pendingSnapshot = null;
-            }
-            send(snapshot.membership.message());
-          }
+          pendingSnapshot = null;
+          message = snapshot.membership.message();
         } else {
-          Outgoing message = (Outgoing) item;
+          message = (Outgoing) item;
           outboxBytes -= message.size();
-          send(message);
         }
+        room -= message.size();
+        if (batch == null) {
+          batch = new ArrayList<>();
+        }
+        batch.add(message);
       }
-      backlog = false;
+      if (batch != null) {
+        sendAll(batch); // under the monitor, so that no direct send overtakes them
+      }
+      backlog = !outbox.isEmpty() && close == null;
     }
     if (close != null) {
       connection.close(close.code, close.reason);
+    }
+  }
+
+  /**
+   * {@link #flush()} unless the transport is still writing: then its {@link #onWritable()} flushes
+   * later, with whatever has queued up meanwhile, in one batch. What a broadcast uses, so that a
+   * join storm hands each busy connection one batch per drain, not one call per join.
+   */
+  void flushIfIdle() {
+    if (connection.queuedBytes() == 0) {
+      flush();
+    }
+  }
+
+  private void sendAll(List<Outgoing> batch) {
+    if (batch.size() == 1) {
+      send(batch.get(0));
+      return;
+    }
+    List<OutboundMessage> messages = new ArrayList<>(batch.size());
+    for (Outgoing message : batch) {
+      messages.add(message.message());
+    }
+    if (connection.sendAll(messages)) {
+      for (Outgoing message : batch) {
+        meters.sent(message);
+      }
     }
   }
 
@@ -335,7 +375,7 @@ final class Session implements ConnectionHandler {
     return "Session[" + connection.id() + ", nodeId=" + nodeId + ']';
   }
 
-  /** A queued snapshot; {@code membership} is cleared when a newer one supersedes it. */
+  /** The queued snapshot; a newer one moves it to the end of the outbox with the newer membership. */
   private static final class PendingSnapshot {
     Membership membership;
 

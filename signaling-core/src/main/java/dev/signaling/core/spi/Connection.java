@@ -1,5 +1,7 @@
 package dev.signaling.core.spi;
 
+import java.util.List;
+
 /**
  * One client connection, as a transport presents it to the core. Implemented by transports.
  *
@@ -33,6 +35,22 @@ public interface Connection {
    *     connection is closing or closed
    */
   boolean send(OutboundMessage message);
+
+  /**
+   * Queues several text messages, in order, exactly as {@link #send} would one by one; a transport
+   * may write them with fewer frames of work (the core hands over what waited in its queue this
+   * way). The default sends them one by one.
+   *
+   * @return {@code true} if the messages were queued, {@code false} if they were dropped because
+   *     the connection is closing or closed
+   */
+  default boolean sendAll(List<OutboundMessage> messages) {
+    boolean queued = true;
+    for (OutboundMessage message : messages) {
+      queued &= send(message);
+    }
+    return queued;
+  }
 
   /**
    * Bytes handed to {@link #send} (payload plus frame header) that are not yet written to the

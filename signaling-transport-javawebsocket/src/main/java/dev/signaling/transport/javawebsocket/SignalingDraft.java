@@ -30,7 +30,7 @@ import org.java_websocket.handshake.Handshakedata;
  *       ours, pings, pongs, close) is added to the connection's {@code queued} counter, which the
  *       socket's channel decrements as bytes reach the socket. That is how {@code queuedBytes()}
  *       stays exact.
- *   <li>{@link OutboundFrame}s are encoded from the core's bytes directly.
+ *   <li>{@link OutboundFrame}s go out as the core encoded them, large payloads shared between recipients.
  * </ul>
  */
 final class SignalingDraft extends Draft_6455 {
@@ -85,7 +85,7 @@ final class SignalingDraft extends Draft_6455 {
   @Override
   public ByteBuffer createBinaryFrame(Framedata frame) {
     ByteBuffer bytes = frame instanceof OutboundFrame outbound
-        ? outbound.encode()
+        ? outbound.bytes()
         : super.createBinaryFrame(frame);
     queued.addAndGet(bytes.remaining());
     return bytes;

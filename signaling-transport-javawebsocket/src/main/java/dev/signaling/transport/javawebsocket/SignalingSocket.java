@@ -163,7 +163,7 @@ final class SignalingSocket extends WebSocketImpl {
   }
 
   /** Called by the selector thread after bytes reached the socket. */
-  void written(int bytes) {
+  void written(long bytes) {
     if (queued.addAndGet(-bytes) == 0) {
       connection.writable();
     }

@@ -5,6 +5,7 @@ import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.spi.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -63,10 +64,32 @@ final class WebSocketConnection implements Connection {
         return false;
       }
       try {
-        socket.sendFrame(new OutboundFrame(message));
+        socket.sendFrame(OutboundFrame.of(message));
         return true;
       } catch (WebsocketNotConnectedException e) {
         return false; // closed by the peer or the library meanwhile
+      } catch (RuntimeException e) {
+        log.debug("Connection {}: send failed", id(), e);
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public boolean sendAll(List<OutboundMessage> messages) {
+    Objects.requireNonNull(messages, "messages");
+    if (messages.isEmpty()) {
+      return true;
+    }
+    synchronized (this) {
+      if (closing) {
+        return false;
+      }
+      try {
+        socket.sendFrame(OutboundFrame.of(messages));
+        return true;
+      } catch (WebsocketNotConnectedException e) {
+        return false;
       } catch (RuntimeException e) {
         log.debug("Connection {}: send failed", id(), e);
         return false;

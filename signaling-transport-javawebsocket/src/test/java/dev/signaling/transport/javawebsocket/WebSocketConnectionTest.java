@@ -269,7 +269,7 @@ class WebSocketConnectionTest {
     SignalingSocket socket = onlySocket();
     // What Java-WebSocket's lost write demand leaves behind: a frame in the queue while the
     // selector only watches for reads. Only the endpoint's periodic sweep can get it out.
-    socket.outQueue.add(new OutboundFrame(OutboundMessage.ofText("{\"late\":true}")).encode());
+    socket.outQueue.add(((OutboundFrame) OutboundFrame.of(OutboundMessage.ofText("{\"late\":true}")).get(0)).bytes());
     assertThat(client.next()).isEqualTo("{\"late\":true}");
     client.close();
   }

@@ -1,0 +1,191 @@
+package dev.signaling.benchmarks;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * The transport's limit: the least work a Java-WebSocket 1.6.0 relay can do on our wire
+ * protocol, written the way the library invites. No validation, no limits, no ordering guarantee
+ * beyond what falls out, no metrics:
+ *
+ * <ul>
+ *   <li>{@code signal}: finds {@code "to":"…"} by a substring scan and sends the received text to
+ *       that connection ({@code peer not found} otherwise);
+ *   <li>{@code register}: remembers the node and answers the registrant with the participants
+ *       list; in {@link Mode#FULL_LISTS} it instead sends every full list to every node (what a
+ *       naive server, like the reference, does on each join: N² lists, N³ bytes);
+ *   <li>{@code heartbeat}: encodes {@code {"type":"heartbeat","from":…}} once and sends the frame
+ *       to every other registered connection (the library's broadcast path: one encoding, a
+ *       header and payload copy per recipient).
+ * </ul>
+ *
+ * Same socket settings as our server: TCP_NODELAY, reuse address, accept backlog 1024, decoder
+ * threads = cores, ping every 30 s.
+ */
+final class CeilingServer extends WebSocketServer implements AutoCloseable {
+
+  enum Mode { ANSWER_REGISTRANT, FULL_LISTS }
+
+  private static final String PREFIX = "{\"type\":\"participants\",\"participants\":[";
+  private static final Draft_6455 ENCODER = new Draft_6455();
+
+  private final Mode mode;
+  private final ConcurrentHashMap<String, WebSocket> routes = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  /** Guarded by lock: registered connections and their entries, in registration order. */
+  private WebSocket[] registered = new WebSocket[0];
+  private final StringBuilder entries = new StringBuilder();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+  CeilingServer(Mode mode) {
+    super(new InetSocketAddress("127.0.0.1", 0));
+    this.mode = mode;
+    setTcpNoDelay(true);
+    setReuseAddr(true);
+    setMaxPendingConnections(1024);
+    setConnectionLostTimeout(30);
+  }
+
+  /** Starts and returns the bound port. */
+  int startAndGetPort() throws Exception {
+    start();
+    started.get(10, TimeUnit.SECONDS);
+    return getPort();
+  }
+
+  @Override
+  public void onStart() {
+    started.complete(null);
+  }
+
+  @Override
+  public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    // nothing to do until register
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, String text) {
+    if (text.startsWith("{\"type\":\"signal\"")) {
+      String to = stringField(text, "\"to\":\"");
+      WebSocket target = to == null ? null : routes.get(to);
+      if (target != null) {
+        target.send(text);
+      } else {
+        conn.send("{\"type\":\"error\",\"error\":\"peer not found\",\"to\":\"" + to + "\"}");
+      }
+    } else if (text.startsWith("{\"type\":\"heartbeat\"")) {
+      String from = conn.getAttachment();
+      if (from == null) {
+        return;
+      }
+      List<Framedata> frames = ENCODER.createFrames("{\"type\":\"heartbeat\",\"from\":\"" + from + "\"}", false);
+      WebSocket[] all = registered;
+      for (WebSocket other : all) {
+        if (other != conn) {
+          try {
+            other.sendFrame(frames);
+          } catch (RuntimeException ignored) {
+            // closed meanwhile
+          }
+        }
+      }
+    } else if (text.startsWith("{\"type\":\"register\"")) {
+      register(conn, text);
+    }
+  }
+
+  private void register(WebSocket conn, String text) {
+    String nodeId = stringField(text, "\"nodeId\":\"");
+    String username = stringField(text, "\"username\":\"");
+    if (nodeId == null || username == null) {
+      conn.send("{\"type\":\"error\",\"error\":\"missing nodeId or username\"}");
+      return;
+    }
+    conn.setAttachment(nodeId);
+    routes.put(nodeId, conn);
+    synchronized (lock) {
+      WebSocket[] next = Arrays.copyOf(registered, registered.length + 1);
+      next[registered.length] = conn;
+      registered = next;
+      if (entries.length() > 0) {
+        entries.append(',');
+      }
+      entries.append("{\"nodeId\":\"").append(nodeId).append("\",\"username\":\"").append(username).append("\"}");
+      String list = PREFIX + entries + "]}";
+      if (mode == Mode.FULL_LISTS) {
+        // Under the lock, so that the last list each node gets is the complete one.
+        broadcast(list, Arrays.asList(next));
+      } else {
+        conn.send(list);
+      }
+    }
+  }
+
+  /** The value of a string field found by a plain substring scan (no escapes: the benchmark's ids have none). */
+  private static String stringField(String text, String key) {
+    int at = text.indexOf(key);
+    if (at < 0) {
+      return null;
+    }
+    int start = at + key.length();
+    int end = text.indexOf('"', start);
+    return end < 0 ? null : text.substring(start, end);
+  }
+
+  @Override
+  public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    String nodeId = conn.getAttachment();
+    if (nodeId == null) {
+      return;
+    }
+    routes.remove(nodeId, conn);
+    synchronized (lock) {
+      WebSocket[] all = registered;
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] == conn) {
+          WebSocket[] next = new WebSocket[all.length - 1];
+          System.arraycopy(all, 0, next, 0, i);
+          System.arraycopy(all, i + 1, next, i, all.length - i - 1);
+          registered = next;
+          break;
+        }
+      }
+      String entry = "{\"nodeId\":\"" + nodeId + "\"";
+      int at = entries.indexOf(entry);
+      if (at >= 0) {
+        int end = entries.indexOf("}", at) + 1;
+        if (end < entries.length()) {
+          end++; // the comma after it
+        } else if (at > 0) {
+          at--; // the comma before it
+        }
+        entries.delete(at, end);
+      }
+    }
+  }
+
+  @Override
+  public void onError(WebSocket conn, Exception ex) {
+    if (conn == null) {
+      started.completeExceptionally(ex);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.signaling.benchmarks;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.transport.javawebsocket.SignalingServer;
+
+/** The servers a workload can run against. */
+enum ServerKind {
+  /** Our server: {@link SignalingServer} with the rate limit off, everything else default. */
+  OURS("ours"),
+  /** The transport's limit: {@link CeilingServer} answering each registrant. */
+  CEILING("ceiling"),
+  /** The ceiling sending every full participants list to every node on each join. */
+  CEILING_FULL("ceiling-full"),
+  /** The do-nothing raw NIO server that shows what the generator can drive. */
+  RAW("raw");
+
+  final String label;
+
+  ServerKind(String label) {
+    this.label = label;
+  }
+
+  static ServerKind of(String label) {
+    for (ServerKind k : values()) {
+      if (k.label.equals(label)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown server kind: " + label);
+  }
+
+  /** Whether a registered node's last participants list names every node (else it names at least itself). */
+  boolean sendsFullLists() {
+    return this == OURS || this == CEILING_FULL;
+  }
+
+  /** The configuration our server runs with in every workload: the rate limit is off. */
+  static SignalingConfig oursConfig() {
+    return SignalingConfig.builder().noRateLimit().build();
+  }
+
+  /** Starts this server in the current JVM on a loopback ephemeral port. */
+  Running start() throws Exception {
+    switch (this) {
+      case OURS -> {
+        SignalingServer server = SignalingServer.builder().host("127.0.0.1").port(0).config(oursConfig()).start();
+        return new Running(server.port(), server);
+      }
+      case CEILING, CEILING_FULL -> {
+        CeilingServer server = new CeilingServer(
+            this == CEILING ? CeilingServer.Mode.ANSWER_REGISTRANT : CeilingServer.Mode.FULL_LISTS);
+        return new Running(server.startAndGetPort(), server);
+      }
+      case RAW -> {
+        RawServer server = new RawServer();
+        return new Running(server.port(), server);
+      }
+      default -> throw new AssertionError(this);
+    }
+  }
+
+  /** A started server. */
+  record Running(int port, AutoCloseable server) implements AutoCloseable {
+    /** What the server counted, if it counts (ours: closes by code, errors by text). */
+    String stats() {
+      if (server instanceof SignalingServer ours) {
+        var m = ours.hub().metrics();
+        return "closes=" + m.closes() + " errors=" + m.errors() + " open=" + m.connectionsOpen() + " nodes=" + m.nodesRegistered();
+      }
+      return "-";
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.close();
+    }
+  }
+}

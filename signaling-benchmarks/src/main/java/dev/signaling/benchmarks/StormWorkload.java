@@ -1,0 +1,70 @@
+package dev.signaling.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code joinstorm}: {@code n} nodes connect and register at once; the figure is the time from
+ * the first connect until every node's latest {@code participants} names all {@code n}, with the
+ * server's peak heap over that time. A smaller storm under other ids runs first and is closed, so
+ * that the server's code is warm.
+ *
+ * <p>{@code capacity} reuses it: after the storm the nodes stay idle, and the server's live heap
+ * after full collections, minus the live heap before, divided by {@code n}, is the heap one idle
+ * registered connection costs.
+ */
+final class StormWorkload {
+
+  private StormWorkload() {}
+
+  /** The result of one storm; {@code millis} is NaN if not every node settled before the timeout. */
+  record Result(int n, double millis, int settled, Target.Peak peakHeap, int closed, long bytesPerConnection,
+      double serverCpuSeconds, double generatorCpuSeconds, String problems) {}
+
+  /**
+   * JVM options for the server of a storm: a fixed 64 MiB young generation, so that collections
+   * run during even a short storm and the peak live heap is seen.
+   */
+  static final List<String> SERVER_OPTIONS = List.of("-Xmn64m");
+
+  static Result joinStorm(Target target, int n, long timeoutSeconds) throws Exception {
+    return run(target, n, timeoutSeconds, false);
+  }
+
+  static Result capacity(Target target, int n) throws Exception {
+    return run(target, n, 120, true);
+  }
+
+  private static Result run(Target target, int n, long timeoutSeconds, boolean measureLiveHeap) throws Exception {
+    warmUp(target, Math.max(50, Math.min(500, n / 5)));
+    long before = measureLiveHeap ? target.liveHeap() : 0;
+    target.resetPeak();
+    try (ClientGroup storm = new ClientGroup("storm", target.port(), n, "n", 5, target.kind().sendsFullLists())) {
+      long s0 = target.cpuNanos();
+      long g0 = Cpu.selfNanos();
+      long t0 = System.nanoTime();
+      storm.connectAll();
+      boolean done = storm.awaitSettled(timeoutSeconds, TimeUnit.SECONDS);
+      double millis = done ? (System.nanoTime() - t0) / 1e6 : Double.NaN;
+      double serverCpu = s0 < 0 ? Double.NaN : (target.cpuNanos() - s0) / 1e9;
+      double generatorCpu = (Cpu.selfNanos() - g0) / 1e9;
+      Target.Peak peak = target.peakHeap();
+      long perConnection = -1;
+      if (measureLiveHeap && done) {
+        perConnection = (target.liveHeap() - before) / n;
+      }
+      String problems = "server " + target.stats() + "; client close codes " + storm.closeCodes + ", errors " + storm.errors.get()
+          + (storm.firstError == null ? "" : " (first: " + storm.firstError + ")");
+      return new Result(n, millis, storm.settledCount(), peak,
+          storm.closedByServer.get() + storm.errors.get(), perConnection, serverCpu, generatorCpu, problems);
+    }
+  }
+
+  private static void warmUp(Target target, int n) throws Exception {
+    try (ClientGroup warm = new ClientGroup("warm-up", target.port(), n, "w", 5, target.kind().sendsFullLists())) {
+      warm.connectAll();
+      warm.awaitSettled(60, TimeUnit.SECONDS);
+    }
+    Thread.sleep(500); // the server notices the closes
+  }
+}
