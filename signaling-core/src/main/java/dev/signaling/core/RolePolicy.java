@@ -6,9 +6,9 @@ import java.util.List;
  * Decides whether a {@code role-assign} is accepted. A refused assignment is answered with
  * {@code error "role-assign refused"} and changes nothing.
  *
- * <p>Called on the transport thread that received the message, while the hub applies state
- * changes in their global order: it must be fast and must not block. An exception thrown here
- * counts as a refusal.
+ * <p>Called on the transport thread that received the message, before the assignment enters
+ * the hub's global order of state changes (in a cluster: on the server that received it only):
+ * it must be fast and must not block. An exception thrown here counts as a refusal.
  */
 @FunctionalInterface
 public interface RolePolicy {

@@ -1,5 +1,6 @@
 package dev.signaling.core;
 
+import dev.signaling.core.cluster.Cluster;
 import dev.signaling.core.internal.Relay;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
@@ -12,6 +13,10 @@ import java.util.Objects;
  * connections through {@link #open(Connection)}; the embedding application reads it and listens
  * to it.
  *
+ * <p>By default the hub runs in-process: one server, no broker. Given a {@link Cluster}, it is
+ * one server of several that act as one (see {@link #create(SignalingConfig, SignalingListener,
+ * Cluster)}).
+ *
  * <p>Thread-safe. {@link #close()} closes every connection with {@code 1001} and refuses new
  * ones; it is idempotent.
  */
@@ -19,14 +24,32 @@ public final class SignalingHub implements AutoCloseable {
 
   private final Relay relay;
 
-  private SignalingHub(SignalingConfig config, SignalingListener listener) {
-    this.relay = new Relay(config, listener);
+  private SignalingHub(SignalingConfig config, SignalingListener listener, Cluster cluster) {
+    this.relay = new Relay(config, listener, cluster);
   }
 
-  /** A hub with this configuration and listener. */
+  /** A hub with this configuration and listener, in-process (no cluster). */
   public static SignalingHub create(SignalingConfig config, SignalingListener listener) {
     return new SignalingHub(
-        Objects.requireNonNull(config, "config"), Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(config, "config"), Objects.requireNonNull(listener, "listener"), null);
+  }
+
+  /**
+   * A hub that is one server of a cluster: it joins {@code cluster} before returning (so it
+   * starts with the cluster's membership) and owns it from then on ({@link #close()} leaves the
+   * cluster and closes it).
+   *
+   * <p>In a cluster, {@link #participants()} and {@link SignalingMetrics#nodesRegistered()} are
+   * the cluster's, while connections, counters and listener callbacks about connections and
+   * signals are this server's own; state events ({@code nodeJoined}, {@code nodeLeft}, {@code
+   * nodeReplaced}, {@code roleAssigned}) are the cluster's, in the cluster's order, reported on
+   * the cluster's log thread. Every server of a cluster should use the same configuration.
+   *
+   * @throws SignalingException if the cluster cannot be joined
+   */
+  public static SignalingHub create(SignalingConfig config, SignalingListener listener, Cluster cluster) {
+    return new SignalingHub(Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(cluster, "cluster"));
   }
 
   /** A hub with this configuration and no listener. */
@@ -49,7 +72,10 @@ public final class SignalingHub implements AutoCloseable {
     return relay.open(Objects.requireNonNull(connection, "connection"));
   }
 
-  /** The registered nodes in registration order: an immutable snapshot, cheap to take. */
+  /**
+   * The registered nodes in registration order (in a cluster: of the whole cluster, as this
+   * server has applied them so far): an immutable snapshot, cheap to take.
+   */
   public List<Participant> participants() {
     return relay.participants();
   }
@@ -72,7 +98,10 @@ public final class SignalingHub implements AutoCloseable {
     return relay.isClosed();
   }
 
-  /** Closes every connection with {@code 1001 "server shutting down"}; idempotent. */
+  /**
+   * Closes every connection with {@code 1001 "server shutting down"}, then leaves the cluster if
+   * there is one (the other servers drop this server's nodes at once); idempotent.
+   */
   @Override
   public void close() {
     relay.close();

@@ -13,6 +13,11 @@ import java.util.List;
  * not block: hand real work to an executor of your own. An exception thrown by a callback is
  * logged and ignored; it never breaks the server or the connection that caused it.
  *
+ * <p>In a cluster (see {@link SignalingHub#create(SignalingConfig, SignalingListener,
+ * dev.signaling.core.cluster.Cluster)}), the state events are the whole cluster's, in the
+ * cluster's order, and are called on the cluster's log thread; the others concern this server's
+ * own connections.
+ *
  * <p>{@link #connectionClosed} is called exactly once per {@link #connectionOpened}.
  */
 public interface SignalingListener {

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * and answer, the way two browsers start a WebRTC call. It uses only the JDK's WebSocket client.
  *
  * <pre>
- * mvn -q -pl signaling-examples -am compile exec:java \
- *     -Dexec.mainClass=dev.signaling.examples.TwoPeerDemo -Dexec.args=--embedded
+ * mvn -q -pl signaling-examples -am compile -Pdemo                                  # own server
+ * mvn -q -pl signaling-examples -am compile -Pdemo -Dexec.args=ws://127.0.0.1:3001  # a running one
  * </pre>
  *
  * <p>Arguments: the server's URL (default {@code ws://127.0.0.1:3001}), or {@code --embedded} to

@@ -3,102 +3,47 @@ package dev.signaling.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signaling.transport.javawebsocket.SignalingServer;
+import dev.signaling.core.Ed25519Authenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+/** The command line end to end: exit statuses, and servers started from flags, over real sockets. */
 class ServerMainTest {
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
   private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
   private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
-  private SignalingServer server;
+  private ServerMain.Running running;
 
   @AfterEach
   void stopServer() {
-    if (server != null) {
-      server.close();
+    if (running != null) {
+      running.close();
     }
   }
 
-  @Test
-  void withNothingGiven_listensOnAllInterfacesPort3001() {
-    assertThat(Options.parse(new String[0], Map.of()))
-        .isEqualTo(new Options("0.0.0.0", 3001, false));
+  private ServerMain.Running start(String... args) {
+    running = ServerMain.start(Options.parse(args, Map.of("HOST", "127.0.0.1", "PORT", "0")), out);
+    return running;
   }
 
-  @Test
-  void environmentSetsPortAndHost() {
-    assertThat(Options.parse(new String[0], Map.of("PORT", "4000", "HOST", "127.0.0.1")))
-        .isEqualTo(new Options("127.0.0.1", 4000, false));
-  }
-
-  @Test
-  void flagsWinOverEnvironment() {
-    Options options =
-        Options.parse(
-            new String[] {"--port", "5000", "--host", "::1"},
-            Map.of("PORT", "4000", "HOST", "127.0.0.1"));
-    assertThat(options).isEqualTo(new Options("::1", 5000, false));
-  }
-
-  @Test
-  void flagsAcceptTheEqualsForm() {
-    assertThat(Options.parse(new String[] {"--port=0", "--host=localhost"}, Map.of()))
-        .isEqualTo(new Options("localhost", 0, false));
-  }
-
-  @Test
-  void emptyEnvironmentVariablesCountAsUnset() {
-    assertThat(Options.parse(new String[0], Map.of("PORT", "", "HOST", " ")))
-        .isEqualTo(new Options("0.0.0.0", 3001, false));
-  }
-
-  @Test
-  void helpWinsEvenOverABadArgument() {
-    assertThat(Options.parse(new String[] {"--port", "nope", "--help"}, Map.of()).help()).isTrue();
-    assertThat(Options.parse(new String[] {"-h"}, Map.of()).help()).isTrue();
-  }
-
-  @Test
-  void badValuesAreRejectedWithAMessageNamingThem() {
-    assertThatThrownBy(() -> Options.parse(new String[] {"--port", "abc"}, Map.of()))
-        .isInstanceOf(Options.UsageException.class)
-        .hasMessageContaining("--port")
-        .hasMessageContaining("'abc'");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--port", "65536"}, Map.of()))
-        .hasMessageContaining("'65536'");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--port", "-1"}, Map.of()))
-        .hasMessageContaining("'-1'");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--port"}, Map.of()))
-        .hasMessage("--port needs a value");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--host", ""}, Map.of()))
-        .hasMessage("--host must not be empty");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--verbose"}, Map.of()))
-        .hasMessage("unknown argument: --verbose");
-    assertThatThrownBy(() -> Options.parse(new String[0], Map.of("PORT", "x")))
-        .as("a bad environment variable is named as such")
-        .hasMessageStartingWith("PORT ");
-  }
-
-  @Test
-  void aFlagMakesABadEnvironmentValueIrrelevant() {
-    String[] args = {"--port", "1", "--host", "h"};
-    Options options = Options.parse(args, Map.of("PORT", "x", "HOST", "?"));
-    assertThat(options).isEqualTo(new Options("h", 1, false));
+  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).timeout(TestKeystore.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -108,8 +53,17 @@ class ServerMainTest {
     assertThat(status).isEqualTo(2);
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
     String[] lines = errBytes.toString(StandardCharsets.UTF_8).split("\\R");
-    assertThat(lines[0]).startsWith("error: ").contains("'abc'");
+    assertThat(lines[0]).isEqualTo("error: --port must be a port number from 0 to 65535: 'abc'");
     assertThat(lines[1]).startsWith("Usage: ");
+  }
+
+  @Test
+  void aBadEnvironmentVariable_exitStatus2_namingIt() throws Exception {
+    int status = ServerMain.run(new String[0], Map.of("PING_INTERVAL", "soon"), out, err);
+
+    assertThat(status).isEqualTo(2);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines().findFirst())
+        .hasValue("error: PING_INTERVAL must be a positive duration such as 500ms, 10s, 2m or 1h: 'soon'");
   }
 
   @Test
@@ -117,45 +71,118 @@ class ServerMainTest {
     int status = ServerMain.run(new String[] {"--help"}, Map.of(), out, err);
 
     assertThat(status).isZero();
-    assertThat(outBytes.toString(StandardCharsets.UTF_8)).startsWith("Usage: ").contains("--port");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEqualTo(Options.USAGE);
     assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test
   @Timeout(10) // were the bind to succeed after all, run() would serve until shutdown
   void aPortInUse_reportsIt_exitStatus1() throws Exception {
-    server = ServerMain.start(new Options("127.0.0.1", 0, false), out);
-    String taken = String.valueOf(server.port());
+    start();
+    String taken = String.valueOf(running.server().port());
 
-    int status =
-        ServerMain.run(new String[] {"--host", "127.0.0.1", "--port", taken}, Map.of(), out, err);
+    int status = ServerMain.run(new String[] {"--host", "127.0.0.1", "--port", taken}, Map.of(), out, err);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains(taken).doesNotContain("Usage: ");
+  }
+
+  @Test
+  @Timeout(10)
+  void aKeystoreThatDoesNotLoad_exitStatus1_withoutShowingThePassword() throws Exception {
+    String keystore = TestKeystore.get().path().toString();
+    int status = ServerMain.run(new String[] {"--host", "127.0.0.1", "--port", "0", "--tls-keystore", keystore},
+        Map.of("TLS_KEYSTORE_PASSWORD", "not-the-password"), out, err);
 
     assertThat(status).isEqualTo(1);
     assertThat(errBytes.toString(StandardCharsets.UTF_8))
-        .startsWith("error: ")
-        .contains(taken)
-        .doesNotContain("Usage: ");
+        .startsWith("error: cannot load the TLS keystore " + keystore + ": ")
+        .doesNotContain("not-the-password");
   }
 
   @Test
   void startedServer_answersHealth_andPrintsItsUrls() throws Exception {
-    server =
-        ServerMain.start(
-            Options.parse(new String[] {"--port", "0"}, Map.of("HOST", "127.0.0.1")), out);
+    start();
+    int port = running.server().port();
+    assertThat(port).as("port 0 means a free port was chosen").isPositive();
+    URI health = URI.create("http://127.0.0.1:" + port + "/health");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("ws://127.0.0.1:" + port, health.toString())
+        .doesNotContain("Metrics:");
 
-    assertThat(server.port()).as("port 0 means a free port was chosen").isPositive();
-    URI health = URI.create("http://127.0.0.1:" + server.port() + "/health");
-    assertThat(outBytes.toString(StandardCharsets.UTF_8))
-        .contains("ws://127.0.0.1:" + server.port())
-        .contains(health.toString());
-
-    HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(health).timeout(TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-
+    HttpResponse<String> response = get(HttpClient.newHttpClient(), health);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("{\"ok\":true}");
+  }
+
+  @Test
+  void limitsFromTheCommandLine_applyOverSockets() throws Exception {
+    start("--max-message-bytes", "64", "--max-connections", "1", "--duplicate-policy", "REJECT");
+    HttpClient http = HttpClient.newHttpClient();
+    try (TestSocket a = TestSocket.connect(http, running.server().webSocketUri())) {
+      assertThatThrownBy(() -> TestSocket.connect(http, running.server().webSocketUri()))
+          .as("a second connection over --max-connections 1")
+          .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
+      a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+      a.next();
+      a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"" + "x".repeat(100) + "\"}");
+      assertThat(a.awaitClose()).as("over --max-message-bytes 64").isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void everythingFromTheOutside_tlsOriginsEd25519AndMetrics_worksOverSockets() throws Exception {
+    TestKeystore certificate = TestKeystore.get();
+    running = ServerMain.start(Options.parse(
+        new String[] {"--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--auth", "ed25519",
+            "--allowed-origins", "https://app.example.com"},
+        Map.of("TLS_KEYSTORE", certificate.path().toString(),
+            "TLS_KEYSTORE_PASSWORD", TestKeystore.PASSWORD, "TLS_KEYSTORE_TYPE", TestKeystore.TYPE)), out);
+    URI wss = running.server().webSocketUri();
+    assertThat(wss.getScheme()).isEqualTo("wss");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains(wss.toString(), running.server().healthUri().toString(),
+        "Metrics:   " + running.metrics().uri());
+    HttpClient https = HttpClient.newBuilder().sslContext(certificate.clientContext()).build();
+
+    assertThat(get(https, running.server().healthUri()).body()).isEqualTo("{\"ok\":true}");
+    assertThatThrownBy(() -> TestSocket.connect(https, wss, Map.of("Origin", "https://evil.example")))
+        .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+            e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    byte[] spki = keys.getPublic().getEncoded();
+    String nodeId = HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
+    try (TestSocket client = TestSocket.connect(https, wss, Map.of("Origin", "https://app.example.com"))) {
+      client.send("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\"}");
+      assertThat(client.next()).isEqualTo("{\"type\":\"error\",\"error\":\"unauthorized\"}");
+      long now = System.currentTimeMillis();
+      Signature signer = Signature.getInstance("Ed25519");
+      signer.initSign(keys.getPrivate());
+      signer.update(Ed25519Authenticator.challenge(nodeId, now).getBytes(StandardCharsets.UTF_8));
+      client.send("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\",\"auth\":{\"timestamp\":"
+          + now + ",\"signature\":\"" + HexFormat.of().formatHex(signer.sign()) + "\"}}");
+      assertThat(client.next()).startsWith("{\"type\":\"participants\"").contains(nodeId);
+
+      HttpResponse<String> scrape = get(HttpClient.newHttpClient(), running.metrics().uri());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).contains("signaling_nodes_registered 1\n",
+          "signaling_errors_total{error=\"unauthorized\"} 1\n", "signaling_messages_in_total{type=\"register\"} 2\n");
+    }
+  }
+
+  @Test
+  void withWebPort_theBrowserDemoIsServed_pointingAtTheSignalingPort() throws Exception {
+    start("--web-port", "0");
+    assertThat(running.page()).isNotNull();
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("Browser demo: " + running.page().uri());
+    HttpResponse<String> config = get(HttpClient.newHttpClient(), running.page().uri().resolve("/config.json"));
+    assertThat(config.body()).isEqualTo("{\"signalingPort\":" + running.server().port() + "}");
+  }
+
+  @Test
+  void withoutWebPort_noBrowserDemoIsServed() {
+    start();
+    assertThat(running.page()).isNull();
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).doesNotContain("Browser demo");
   }
 }

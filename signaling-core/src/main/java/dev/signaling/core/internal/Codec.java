@@ -54,8 +54,15 @@ final class Codec {
     boolean typeNotString = false;
     boolean notAnObject = false;
     int seen = 0; // bits of type/from/to/nodeId already seen
+    if (!passesWhatLegacyStrictLetsThrough(text)) {
+      throw new InvalidMessage(Errors.INVALID_JSON);
+    }
     try (JsonReader reader = new JsonReader(new StringReader(text))) {
-      reader.setStrictness(Strictness.STRICT);
+      // Not STRICT: it refuses unpaired surrogate escapes, but only in the strings it reads, not in
+      // those it skips (nor does it check raw control characters there). LEGACY_STRICT accepts
+      // unpaired surrogates everywhere, as JSON.parse does, and the scan above refuses the rest of
+      // what it would let through.
+      reader.setStrictness(Strictness.LEGACY_STRICT);
       reader.setNestingLimit(MAX_NESTING);
       if (reader.peek() != JsonToken.BEGIN_OBJECT) {
         notAnObject = true;
@@ -106,6 +113,35 @@ final class Codec {
       throw new InvalidMessage(Errors.INVALID_MESSAGE);
     }
     return in;
+  }
+
+  /**
+   * Refuses, in one pass, what RFC 8259 forbids but Gson's LEGACY_STRICT mode accepts: control
+   * characters unescaped in a string, escapes other than the nine that JSON defines (such as an
+   * escaped single quote or line break), and keywords in other cases than {@code true}, {@code
+   * false}, {@code null}. Everything else is left to the parser.
+   */
+  static boolean passesWhatLegacyStrictLetsThrough(String text) {
+    boolean inString = false;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (c == '"') {
+          inString = false;
+        } else if (c == '\\') {
+          if (++i < n && "\"\\/bfnrtu".indexOf(text.charAt(i)) < 0) {
+            return false;
+          }
+        } else if (c < 0x20) {
+          return false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c >= 'A' && c <= 'Z' && !(c == 'E' && i > 0 && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9')) {
+        return false; // outside strings, only an exponent's E may be upper case
+      }
+    }
+    return true;
   }
 
   private static Object readField(JsonReader reader) throws IOException {

@@ -33,7 +33,7 @@ final class Membership {
     return view;
   }
 
-  /** The sessions that own those nodes, index for index. Never modify the array. */
+  /** The local sessions that own those nodes, in order (in a cluster, remote nodes have none). Never modify the array. */
   Session[] sessions() {
     return sessions;
   }

@@ -3,26 +3,32 @@ package dev.signaling.core.internal;
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.Ticker;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Forwards events to the application's listener; whatever it throws is logged and ignored. */
+/**
+ * Forwards events to the application's listener; whatever it throws is logged (throttled: a
+ * broken listener would otherwise log once per message) and ignored.
+ */
 final class SafeListener implements SignalingListener {
 
   private static final Logger log = LoggerFactory.getLogger(SafeListener.class);
 
   private final SignalingListener delegate;
+  private final ThrottledWarning warning;
 
-  SafeListener(SignalingListener delegate) {
+  SafeListener(SignalingListener delegate, Ticker ticker) {
     this.delegate = delegate;
+    this.warning = new ThrottledWarning(log, ticker);
   }
 
-  private static void guard(String event, Runnable call) {
+  private void guard(String event, Runnable call) {
     try {
       call.run();
     } catch (RuntimeException | Error e) {
-      log.warn("Signaling listener threw from {}; ignored", event, e);
+      warning.log("Signaling listener threw from {}; ignored", event, e);
     }
   }
 

@@ -51,6 +51,15 @@ final class Session implements ConnectionHandler {
   /** The nodeId this connection currently owns; written under the relay's state lock. */
   volatile String nodeId;
 
+  /** This connection's number on this server: its identity in the cluster's events. */
+  final long number;
+  /** Orders this connection's events: its leave enters the global order after its other events. */
+  final Object eventOrder = new Object();
+  /** Guarded by eventOrder: its leave was submitted, nothing more is. */
+  boolean eventsEnded;
+  /** Guarded by eventOrder: a register was submitted at some point, so its close matters. */
+  boolean submittedRegister;
+
   // Inbound side: only the transport's (sequential) delivery thread for this connection.
   private final TokenBucket bucket;
   private long lastRateErrorNanos;
@@ -64,12 +73,16 @@ final class Session implements ConnectionHandler {
   private PendingSnapshot pendingSnapshot;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
-  /** The connection was aborted (slow consumer, internal failure): nothing more is sent. */
-  private boolean aborted;
+  /**
+   * The connection was aborted (slow consumer, internal failure): nothing more is sent, and what
+   * it still sends is ignored. Written under this; read without it on the inbound path.
+   */
+  private volatile boolean aborted;
   private volatile boolean backlog;
 
-  Session(Relay relay, Connection connection, SignalingConfig config, Meters meters) {
+  Session(Relay relay, Connection connection, SignalingConfig config, Meters meters, long number) {
     this.relay = relay;
+    this.number = number;
     this.connection = connection;
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
     this.meters = meters;
@@ -83,6 +96,9 @@ final class Session implements ConnectionHandler {
 
   @Override
   public void onText(String text) {
+    if (aborted) {
+      return; // being dropped: nothing it still sends takes effect
+    }
     try {
       if (admit()) {
         relay.handle(this, text, -1);
@@ -94,6 +110,9 @@ final class Session implements ConnectionHandler {
 
   @Override
   public void onBinary(ByteBuffer data) {
+    if (aborted) {
+      return;
+    }
     try {
       if (!admit()) {
         return;
@@ -135,9 +154,15 @@ final class Session implements ConnectionHandler {
     return false;
   }
 
+  /** A bug met this connection's message: log it once, drop this connection only. */
   private void fail(Throwable e) {
-    log.error("Connection {}: unexpected failure while handling a message; closing it", connection.id(), e);
-    closeNow(1011, "internal error");
+    if (discardAll()) {
+      log.error("Connection {}: unexpected failure while handling a message; closing it with 1011",
+          connection.id(), e);
+      connection.abort(1011, "internal error");
+    } else {
+      log.debug("Connection {}: further failure while closing", connection.id(), e);
+    }
   }
 
   @Override
@@ -225,6 +250,28 @@ final class Session implements ConnectionHandler {
     outbox.add(new CloseRequest(code, reason));
     backlog = true;
     closing = true;
+  }
+
+  /**
+   * Closes for a server shutdown: hands over what the transport has room for, then the close. What
+   * still waits behind a full send window is dropped, so that the transport always learns the
+   * close code and reason instead of the connection being cut without them when the server stops.
+   */
+  void shutdown(int code, String reason) {
+    flush();
+    boolean stuck;
+    synchronized (this) {
+      stuck = !outbox.isEmpty();
+      if (stuck) {
+        outbox.clear();
+        outboxBytes = 0;
+        pendingSnapshot = null;
+        backlog = false;
+      }
+    }
+    if (stuck) {
+      connection.close(code, reason);
+    }
   }
 
   /** Whether a close was queued or happened: this connection takes no more messages. */
@@ -321,13 +368,6 @@ final class Session implements ConnectionHandler {
       log.debug("Connection {}: slow consumer, closing", connection.id());
       relay.events().slowConsumer(info);
       connection.abort(1008, "slow consumer");
-    }
-  }
-
-  /** Drops everything queued and closes the connection immediately. */
-  void closeNow(int code, String reason) {
-    if (discardAll()) {
-      connection.abort(code, reason);
     }
   }
 

@@ -43,6 +43,32 @@ class CodecTest {
   }
 
   @Test
+  void unpairedSurrogateEscapesAreJson_inReadFieldsAndInSkippedValuesAlike() throws Exception {
+    assertThat(Codec.decode("{\"type\":\"register\",\"username\":\"a\\ud800\"}").username).isEqualTo("a\ud800");
+    assertThat(Codec.decode("{\"type\":\"signal\",\"payload\":\"\\udc00\",\"\\ud800\":1}").type).isEqualTo("signal");
+  }
+
+  @Test
+  void whatRfc8259Forbids_isInvalidJson_evenInSkippedValues() {
+    for (String bad : new String[] {
+        "{\"type\":\"x\",\"payload\":\"raw\u0001control\"}",
+        "{\"type\":\"x\",\"payload\":{\"sdp\":\"v=0\r\n\"}}", // raw CR LF inside a string
+        "{\"type\":\"x\",\"payload\":\"\\'\"}",
+        "{\"type\":\"x\",\"payload\":TRUE}",
+        "{\"type\":\"x\",\"payload\":[Null]}",
+        "{\"type\":\"x\",\"payload\":falsE}"}) {
+      assertThatThrownBy(() -> Codec.decode(bad)).as(bad)
+          .isInstanceOfSatisfying(Codec.InvalidMessage.class, e -> assertThat(e.error).isEqualTo("invalid JSON"));
+    }
+  }
+
+  @Test
+  void exponentsAndEscapesThatJsonAllows_stayValid() throws Exception {
+    assertThat(Codec.decode("{\"type\":\"x\",\"p\":[1E5,2e-3,\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\"],\n\t\"q\":true}").type)
+        .isEqualTo("x");
+  }
+
+  @Test
   void writesCompactJsonWithoutNulls_andEscapesWhatJsonRequires() {
     Participant p = new Participant("a\"b", "line\nbreak\u0001", "", null);
     assertThat(Codec.presence("join", p).text()).isEqualTo(

@@ -88,6 +88,18 @@ public final class InMemoryTransport implements TestServer {
       }
     }
 
+    /** Every message received so far and not yet read, without waiting (this transport is synchronous). */
+    public java.util.List<String> drain() {
+      java.util.List<String> all = new java.util.ArrayList<>();
+      connection.received.drainTo(all);
+      return all;
+    }
+
+    /** How the connection was closed, or {@code null} while it is open. */
+    public CloseStatus closeStatus() {
+      return connection.closed.getNow(null);
+    }
+
     @Override
     public CloseStatus awaitClose() {
       try {

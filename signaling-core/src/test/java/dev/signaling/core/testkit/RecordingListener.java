@@ -36,6 +36,23 @@ public final class RecordingListener implements SignalingListener {
     }
   }
 
+  /** Waits until an event starting with {@code prefix} has been recorded, and returns the first. */
+  public synchronized String awaitPrefix(String prefix) throws InterruptedException {
+    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    while (true) {
+      for (String e : events) {
+        if (e.startsWith(prefix)) {
+          return e;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no event '" + prefix + "...' within " + TestClient.TIMEOUT + "; got " + events);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   private synchronized void add(String event) {
     events.add(event);
     notifyAll();

@@ -1,6 +1,8 @@
 package dev.signaling.transport.javawebsocket;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,8 +20,12 @@ final class PlainHttp {
 
   private PlainHttp() {}
 
-  /** What the server needs from a request head. */
-  record Request(String method, String path, boolean upgrade) {}
+  /**
+   * What the server needs from a request head.
+   *
+   * @param origins the values of every {@code Origin} header, in order
+   */
+  record Request(String method, String path, boolean upgrade, List<String> origins) {}
 
   /**
    * The index just past the {@code CRLF CRLF} that ends the head in {@code bytes[0, length)}, or
@@ -35,7 +41,7 @@ final class PlainHttp {
   }
 
   /**
-   * Parses the request line and looks for {@code Upgrade: websocket}.
+   * Parses the request line and looks for {@code Upgrade: websocket} and {@code Origin}.
    *
    * @return the request, or {@code null} when the request line is malformed
    */
@@ -48,16 +54,24 @@ final class PlainHttp {
       return null;
     }
     boolean upgrade = false;
-    for (int i = 1; i < lines.length && !upgrade; i++) {
+    List<String> origins = new ArrayList<>(1);
+    for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      if (colon > 0 && lines[i].substring(0, colon).trim().equalsIgnoreCase("upgrade")) {
+      if (colon <= 0) {
+        continue;
+      }
+      String name = lines[i].substring(0, colon).trim();
+      if (name.equalsIgnoreCase("upgrade")) {
         for (String token : lines[i].substring(colon + 1).split(",")) {
           upgrade |= token.trim().equalsIgnoreCase("websocket");
         }
+      } else if (name.equalsIgnoreCase("origin")) {
+        origins.add(lines[i].substring(colon + 1).trim());
       }
     }
     // Only a GET can upgrade (RFC 6455); anything else is plain HTTP and gets our own answer.
-    return new Request(requestLine[0], path(requestLine[1]), upgrade && requestLine[0].equals("GET"));
+    return new Request(requestLine[0], path(requestLine[1]), upgrade && requestLine[0].equals("GET"),
+        List.copyOf(origins));
   }
 
   /** The path of a request target, without query or fragment; absolute-form targets included. */
@@ -97,6 +111,11 @@ final class PlainHttp {
 
   static byte[] headTooLarge() {
     return response(431, "Request Header Fields Too Large", "{\"error\":\"request head too large\"}", true);
+  }
+
+  /** The refusal of a WebSocket upgrade from a browser origin that is not allowed. */
+  static byte[] forbiddenOrigin() {
+    return response(403, "Forbidden", "{\"error\":\"origin not allowed\"}", true);
   }
 
   /** The refusal of a WebSocket upgrade: the connection limit is reached, or the server is stopping. */

@@ -5,6 +5,7 @@ import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.cluster.Cluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,11 +13,13 @@ import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.channels.ServerSocketChannel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *   ...
  * }
  * }</pre>
+ *
+ * <p>With {@link Builder#tls(SSLContext)} the same port serves {@code wss://} and {@code
+ * https://…/health} instead; with {@link Builder#allowedOrigins(String...)} browsers from other
+ * origins are refused.
  *
  * <p>{@link #start(int)} and {@link Builder#start()} return once the port is bound and the server
  * accepts connections; a port already in use fails at once with a {@link SignalingException}.
@@ -50,16 +57,18 @@ public final class SignalingServer implements AutoCloseable {
   private final int port;
   /** The host part of this server's URIs. */
   private final String uriHost;
+  private final boolean secure;
   private final SignalingHub hub;
   private final ServerSocketChannel channel;
   private final WebSocketEndpoint endpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SignalingServer(String host, InetSocketAddress local, SignalingHub hub,
+  private SignalingServer(String host, InetSocketAddress local, boolean secure, SignalingHub hub,
       ServerSocketChannel channel, WebSocketEndpoint endpoint) {
     this.host = host;
     this.port = local.getPort();
     this.uriHost = uriHost(local.getAddress());
+    this.secure = secure;
     this.hub = hub;
     this.channel = channel;
     this.endpoint = endpoint;
@@ -91,14 +100,22 @@ public final class SignalingServer implements AutoCloseable {
     return host;
   }
 
-  /** Where clients connect, e.g. {@code ws://127.0.0.1:3001}; the loopback address when bound to all interfaces. */
+  /**
+   * Where clients connect, e.g. {@code ws://127.0.0.1:3001} ({@code wss://} with TLS); the
+   * loopback address when bound to all interfaces.
+   */
   public URI webSocketUri() {
-    return uri("ws", null);
+    return uri(secure ? "wss" : "ws", null);
   }
 
-  /** The health endpoint, e.g. {@code http://127.0.0.1:3001/health}. */
+  /** The health endpoint, e.g. {@code http://127.0.0.1:3001/health} ({@code https://} with TLS). */
   public URI healthUri() {
-    return uri("http", PlainHttp.HEALTH_PATH);
+    return uri(secure ? "https" : "http", PlainHttp.HEALTH_PATH);
+  }
+
+  /** Whether this server speaks TLS ({@code wss://}, {@code https://}). */
+  public boolean isSecure() {
+    return secure;
   }
 
   /** The hub behind this server, to read its state or close it. */
@@ -127,6 +144,7 @@ public final class SignalingServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeQuietly(channel);
+      log.info("Signaling server on {}:{} stopped", host, port);
     }
   }
 
@@ -179,6 +197,9 @@ public final class SignalingServer implements AutoCloseable {
     private int port = 3001;
     private SignalingConfig config = SignalingConfig.defaults();
     private SignalingListener listener = SignalingListener.NONE;
+    private Cluster cluster;
+    private SSLContext tls;
+    private AllowedOrigins allowedOrigins = AllowedOrigins.ANY;
 
     private Builder() {}
 
@@ -214,23 +235,91 @@ public final class SignalingServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts serving; returns once connections are accepted.
+     * Makes this server one of a cluster that acts as one server (for example {@code
+     * RedisCluster.connect("redis://...")} from {@code signaling-cluster-redis}). The server owns
+     * it: {@link SignalingServer#close()} leaves the cluster and closes it, and so does a failed
+     * {@link #start()}. Default: none, the server runs alone and needs no broker.
+     */
+    public Builder cluster(Cluster cluster) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
+      return this;
+    }
+
+    /**
+     * Serves TLS on the port: {@code wss://} for WebSocket and {@code https://…/health}, with the
+     * certificate and protocols of {@code context} (its default {@code SSLParameters}). Plain
+     * {@code ws://} is then not served; a client that does not speak TLS is disconnected.
+     * Default: no TLS.
+     *
+     * @param context an initialized context holding the server's key and certificate, e.g. from
+     *     {@code SSLContext.getInstance("TLS")} initialized with a {@code KeyManagerFactory}
+     * @throws IllegalArgumentException if the context was never initialized
+     */
+    public Builder tls(SSLContext context) {
+      Objects.requireNonNull(context, "context");
+      try {
+        context.createSSLEngine(); // fails now, not at the first connection, if never initialized
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException("the SSLContext is not initialized: " + e.getMessage(), e);
+      }
+      this.tls = context;
+      return this;
+    }
+
+    /**
+     * Browser origins allowed to open a WebSocket, e.g. {@code "https://app.example.com"} (scheme,
+     * host and port only; {@code "null"} for opaque origins). An upgrade whose {@code Origin}
+     * header is another origin, or that carries more than one, is refused with HTTP {@code 403};
+     * an upgrade without {@code Origin} (not a browser: browsers always send it) is allowed.
+     * Plain HTTP ({@code /health}) is not affected. Default, or when called with no origins: every
+     * origin is allowed, as by the reference server.
+     *
+     * @throws IllegalArgumentException naming an entry that is not an origin
+     */
+    public Builder allowedOrigins(String... origins) {
+      this.allowedOrigins = AllowedOrigins.of(Arrays.asList(origins));
+      return this;
+    }
+
+    /**
+     * Binds the port and starts serving; returns once connections are accepted (in a cluster:
+     * once the server has joined it and read its current membership).
      *
      * @throws SignalingException if the port cannot be bound (the message names it), or the
      *     server does not start
      */
     public SignalingServer start() {
-      ServerSocketChannel channel = bind();
-      SignalingHub hub = SignalingHub.create(config, listener);
+      ServerSocketChannel channel;
+      try {
+        channel = bind();
+      } catch (SignalingException e) {
+        if (cluster != null) {
+          cluster.close();
+        }
+        throw e;
+      }
+      SignalingHub hub;
+      try {
+        hub = cluster == null
+            ? SignalingHub.create(config, listener)
+            : SignalingHub.create(config, listener, cluster);
+      } catch (RuntimeException e) {
+        closeQuietly(channel);
+        if (cluster != null) {
+          cluster.close();
+        }
+        throw e;
+      }
       WebSocketEndpoint endpoint = null;
       try {
         // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
         // on another thread; it takes the bound channel as it is.
-        endpoint = new WebSocketEndpoint(channel, hub);
+        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins);
         endpoint.startAndWait(START_TIMEOUT_MILLIS);
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
-        log.info("Signaling server listening on {}:{}", host, local.getPort());
-        return new SignalingServer(host, local, hub, channel, endpoint);
+        log.info("Signaling server listening on {}:{} ({}; origins: {})", host, local.getPort(),
+            tls == null ? "ws" : "wss", allowedOrigins.allowsAny() ? "any" : allowedOrigins.origins());
+        return new SignalingServer(host, local, tls != null, hub, channel, endpoint);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw failedToStart(channel, hub, endpoint, e);

@@ -16,6 +16,8 @@ import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.ReadyState;
 import org.java_websocket.enums.Role;
 import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One accepted TCP connection, in Java-WebSocket's terms. It starts as an HTTP request: the head
@@ -27,6 +29,8 @@ import org.java_websocket.framing.CloseFrame;
  * the selector thread; {@link #closeConnection} on any thread.
  */
 final class SignalingSocket extends WebSocketImpl {
+
+  private static final Logger log = LoggerFactory.getLogger(SignalingSocket.class);
 
   /**
    * Returned by {@link #getDraft()} while no draft is negotiated (plain HTTP, refused upgrades):
@@ -124,7 +128,12 @@ final class SignalingSocket extends WebSocketImpl {
       answer(PlainHttp.badRequest());
     } else if (!request.upgrade()) {
       answer(PlainHttp.answer(request, endpoint.isShuttingDown()));
+    } else if (!endpoint.allowedOrigins().allows(request.origins())) {
+      log.debug("Connection {}: upgrade refused with 403, origin not allowed", id);
+      answer(PlainHttp.forbiddenOrigin());
     } else if (!endpoint.admit()) {
+      log.debug("Connection {}: upgrade refused with 503 ({})", id,
+          endpoint.isShuttingDown() ? "shutting down" : "connection limit reached");
       answer(PlainHttp.unavailable(endpoint.isShuttingDown()));
     } else if (!slot.compareAndSet(NO_SLOT, HOLDS_SLOT)) {
       endpoint.releaseSlot(); // closed meanwhile (handshake timeout): nothing to upgrade
@@ -164,11 +173,12 @@ final class SignalingSocket extends WebSocketImpl {
   /**
    * Restores the selector's interest in writing if data waits without it. Java-WebSocket 1.6.0
    * can lose a write demand: when a send lands between the selector's last look at the empty
-   * queue and its switch back to read-only interest, the frame waits until the next send. The
+   * queue and its switch back to read-only interest, the frame waits until the next send. (TLS
+   * records waiting in a {@link TlsChannel} count too, though it asks for writability itself.) The
    * endpoint calls this periodically; a spurious call costs one selector wake-up.
    */
   void kickIfStalled() {
-    if (outQueue.isEmpty()) {
+    if (outQueue.isEmpty() && !(getChannel() instanceof TlsChannel tls && tls.isNeedWrite())) {
       return;
     }
     SelectionKey key = getSelectionKey();
@@ -213,6 +223,10 @@ final class SignalingSocket extends WebSocketImpl {
     try {
       super.closeConnection(code, message, remote);
     } finally {
+      // What was never written is released now, not when the last reference to this socket goes
+      // (a slow consumer may leave megabytes here). The channel is closed: nothing more is written.
+      outQueue.clear();
+      queued.set(0);
       cancelHandshakeTimeout();
       if (slot.getAndSet(CLOSED) == HOLDS_SLOT) {
         endpoint.releaseSlot(); // before the hub learns of the close, so a new client fits then

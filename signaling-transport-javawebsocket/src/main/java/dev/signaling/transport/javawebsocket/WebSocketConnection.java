@@ -171,6 +171,8 @@ final class WebSocketConnection implements Connection {
       return;
     }
     Closed closed = closedWith;
+    // The code only: a reason may be the client's text.
+    log.debug("Connection {}: closed with {} by the {}", id(), closed.code(), closed.remote() ? "client" : "server");
     try {
       handler.onClose(closed.code(), closed.reason(), closed.remote());
     } catch (Throwable t) {

@@ -3,6 +3,7 @@ package dev.signaling.transport.javawebsocket;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.spi.HandshakeRequest;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -23,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
@@ -36,9 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Java-WebSocket server behind a {@link SignalingServer}: it creates a {@link
- * SignalingSocket} for every accepted connection, hands opened ones to the hub, and owns what
- * the library lacks: the connection limit, the handshake timeout, and a sweep that restores lost
- * write demands.
+ * SignalingSocket} for every accepted connection (over {@link TlsChannel} when TLS is on), hands
+ * opened ones to the hub, and owns what the library lacks: the origin allowlist, the connection
+ * limit, the handshake timeout, and a sweep that restores lost write demands.
  */
 final class WebSocketEndpoint extends WebSocketServer {
 
@@ -49,6 +52,9 @@ final class WebSocketEndpoint extends WebSocketServer {
 
   private final SignalingHub hub;
   private final SignalingConfig config;
+  /** Null for plain TCP. */
+  private final SSLContext tls;
+  private final AllowedOrigins allowedOrigins;
   private final ScheduledThreadPoolExecutor timer;
   private final Set<SignalingSocket> sockets = ConcurrentHashMap.newKeySet();
   private final AtomicInteger admitted = new AtomicInteger();
@@ -60,11 +66,14 @@ final class WebSocketEndpoint extends WebSocketServer {
   /** The gathering-write array of the one selector thread, shared by all its channels. */
   private final ByteBuffer[] writeBatch = CountingChannel.newBatch();
 
-  WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub) {
+  WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub, SSLContext tls,
+      AllowedOrigins allowedOrigins) {
     super(boundChannel);
     this.hub = hub;
     this.config = hub.config();
     this.drafts = List.of(SignalingDraft.template(config.maxMessageBytes()));
+    this.tls = tls;
+    this.allowedOrigins = allowedOrigins;
     int port = getPort();
     this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "signaling-timer-" + port);
@@ -119,6 +128,10 @@ final class WebSocketEndpoint extends WebSocketServer {
 
   boolean isShuttingDown() {
     return shuttingDown;
+  }
+
+  AllowedOrigins allowedOrigins() {
+    return allowedOrigins;
   }
 
   /** Takes a connection slot for an upgrade; {@code false} when full or stopping. */
@@ -201,7 +214,9 @@ final class WebSocketEndpoint extends WebSocketServer {
     socket.cancelHandshakeTimeout();
     try {
       WebSocketConnection connection = socket.connection;
-      connection.opened(request(socket, handshake));
+      HandshakeRequest request = request(socket, handshake);
+      log.debug("Connection {}: opened from {}", socket.id, request.remoteAddress());
+      connection.opened(request);
       connection.attach(hub.open(connection));
     } catch (Throwable t) {
       failed(socket, t);
@@ -277,8 +292,20 @@ final class WebSocketEndpoint extends WebSocketServer {
     }
 
     @Override
-    public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
-      return new CountingChannel(channel, (SignalingSocket) key.attachment(), writeBatch);
+    public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+      SignalingSocket socket = (SignalingSocket) key.attachment();
+      if (tls == null) {
+        return new CountingChannel(channel, socket, writeBatch);
+      }
+      try {
+        SSLEngine engine = tls.createSSLEngine();
+        engine.setUseClientMode(false);
+        return new TlsChannel(channel, engine, socket, key);
+      } catch (RuntimeException e) {
+        // The selector thread would stop the whole server on a runtime exception; an
+        // IOException drops this one connection.
+        throw new IOException("cannot start TLS for connection " + socket.id, e);
+      }
     }
 
     @Override

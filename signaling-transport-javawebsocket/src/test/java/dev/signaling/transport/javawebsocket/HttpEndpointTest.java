@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.testkit.TestClient;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
@@ -39,8 +38,13 @@ class HttpEndpointTest {
 
   private SignalingServer server;
 
+  /** The wire these tests run over; {@link TlsHttpEndpointTest} runs them again over TLS. */
+  Wire wire() {
+    return Wire.PLAIN;
+  }
+
   private SignalingServer start(SignalingConfig config) {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).config(config).start();
+    server = wire().builder().config(config).start();
     return server;
   }
 
@@ -57,14 +61,14 @@ class HttpEndpointTest {
 
   /** Sends {@code request} on a fresh connection and returns all the server sent before it closed. */
   private String exchange(String request) throws IOException {
-    try (RawSocket socket = new RawSocket(server.port())) {
+    try (RawSocket socket = wire().raw(server.port())) {
       socket.write(request);
       return socket.readToEndAscii();
     }
   }
 
-  private static HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
-    return JdkTestClient.HTTP.send(request.timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
+    return wire().http().send(request.timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   // ------------------------------------------------------------------ /health
@@ -119,7 +123,7 @@ class HttpEndpointTest {
   void health_headSplitAcrossManyTcpWrites_isAnswered() throws Exception {
     start();
     String request = "GET /health?q=1 HTTP/1.1\r\nHost: localhost\r\nUser-Agent: split\r\n\r\n";
-    try (RawSocket socket = new RawSocket(server.port())) {
+    try (RawSocket socket = wire().raw(server.port())) {
       for (char c : request.toCharArray()) {
         socket.write(String.valueOf(c)); // one segment per byte (TCP_NODELAY)
       }
@@ -140,7 +144,7 @@ class HttpEndpointTest {
     server.markShuttingDown();
     assertThat(exchange("GET /health HTTP/1.1\r\n\r\n")).isEqualTo(UNAVAILABLE + "{\"ok\":false}");
     assertThat(exchange("HEAD /health HTTP/1.1\r\n\r\n")).isEqualTo(UNAVAILABLE);
-    assertThatThrownBy(() -> JdkTestClient.connect("late", server.webSocketUri()))
+    assertThatThrownBy(() -> wire().connect("late", server.webSocketUri()))
         .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
             e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
   }
@@ -169,7 +173,7 @@ class HttpEndpointTest {
   void otherPath_answers404_toAnHttpClient() throws Exception {
     start();
     HttpResponse<String> response =
-        http(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).GET());
+        http(HttpRequest.newBuilder(server.healthUri().resolve("/metrics")).GET());
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).isEqualTo("{\"error\":\"not found\"}");
   }
@@ -222,7 +226,7 @@ class HttpEndpointTest {
   @Test
   void connectionThatSendsNothing_isClosedAfterTheHandshakeTimeout() throws Exception {
     start(SignalingConfig.builder().handshakeTimeout(Duration.ofMillis(200)).build());
-    try (RawSocket silent = new RawSocket(server.port()); RawSocket partial = new RawSocket(server.port())) {
+    try (RawSocket silent = wire().raw(server.port()); RawSocket partial = wire().raw(server.port())) {
       partial.write("GET /health HTTP/1.1\r\nHost: x\r\n");
       assertThat(silent.readToEnd()).as("nothing, then end of stream").isEmpty();
       assertThat(partial.readToEnd()).as("nothing, then end of stream").isEmpty();
@@ -230,21 +234,60 @@ class HttpEndpointTest {
   }
 
   @Test
+  void clientThatDripsItsRequestHead_isClosedAtTheTimeout_thoughItKeepsSending() throws Exception {
+    int timeoutMillis = 300;
+    start(SignalingConfig.builder().handshakeTimeout(Duration.ofMillis(timeoutMillis)).build());
+    try (RawSocket slowloris = wire().raw(server.port())) {
+      String head = "GET / HTTP/1.1\r\nUpgrade: websocket\r\nX-Padding: " + "a".repeat(4000);
+      long start = System.nanoTime();
+      boolean ended = false;
+      // One byte every 20 ms: the head is never complete, but bytes keep coming.
+      for (int i = 0; i < head.length() && !ended; i++) {
+        try {
+          slowloris.write(head.substring(i, i + 1));
+        } catch (IOException e) {
+          ended = true; // reset by the server
+          break;
+        }
+        ended = slowloris.endsWithin(20);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms before the server hung up").isLessThan(5_000);
+      }
+      assertThat(ended).isTrue();
+      assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(timeoutMillis - 50);
+    }
+  }
+
+  @Test
+  void completedUpgrade_outlivesTheHandshakeTimeout() throws Exception {
+    start(SignalingConfig.builder().handshakeTimeout(Duration.ofMillis(200)).build());
+    try (RawSocket upgraded = wire().raw(server.port()).upgrade("/");
+        RawSocket silent = wire().raw(server.port())) {
+      assertThat(silent.readToEnd()).as("the timeout did fire for the silent one").isEmpty();
+      upgraded.sendText("{\"type\":\"probe\"}");
+      assertThat(upgraded.readFrame().text()).isEqualTo("{\"type\":\"error\",\"error\":\"unknown type\"}");
+    }
+  }
+
+  @Test
   void upgradeOverTheConnectionLimit_isRefusedWith503_andTheSlotIsFreedOnClose() throws Exception {
     QueueListener listener = new QueueListener();
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
+    server = wire().builder()
         .config(SignalingConfig.builder().maxConnections(2).build()).listener(listener).start();
-    JdkTestClient a = JdkTestClient.connect("a", server.webSocketUri());
-    JdkTestClient b = JdkTestClient.connect("b", server.webSocketUri());
+    JdkTestClient a = wire().connect("a", server.webSocketUri());
+    JdkTestClient b = wire().connect("b", server.webSocketUri());
     try {
-      try (RawSocket third = new RawSocket(server.port())) {
+      try (RawSocket third = wire().raw(server.port())) {
         third.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        assertThat(third.readToEndAscii()).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
-            .contains("Content-Length: 32\r\n", "Connection: close\r\n")
-            .endsWith("{\"error\":\"too many connections\"}");
+        assertThat(third.readToEndAscii()).as("exactly as docs/protocol.md says")
+            .isEqualTo("HTTP/1.1 503 Service Unavailable\r\n"
+                + "Content-Type: application/json; charset=utf-8\r\n"
+                + "Content-Length: 32\r\n"
+                + "Connection: close\r\n"
+                + "\r\n"
+                + "{\"error\":\"too many connections\"}");
       }
-      assertThatThrownBy(() -> JdkTestClient.connect("c", server.webSocketUri()))
+      assertThatThrownBy(() -> wire().connect("c", server.webSocketUri()))
           .isInstanceOf(ExecutionException.class).cause()
           .isInstanceOfSatisfying(WebSocketHandshakeException.class,
               e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
@@ -257,7 +300,7 @@ class HttpEndpointTest {
       assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("joined a");
       // The slot is freed before the hub learns of the close, so after "left" a new client fits.
       assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("left a");
-      JdkTestClient c = JdkTestClient.connect("c", server.webSocketUri());
+      JdkTestClient c = wire().connect("c", server.webSocketUri());
       c.close();
     } finally {
       a.close();

@@ -8,20 +8,32 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link TestServer} on a real port (loopback, ephemeral), reached by {@link JdkTestClient}s. */
+/**
+ * A {@link TestServer} on a real port (loopback, ephemeral), reached by {@link JdkTestClient}s over
+ * plain TCP or TLS.
+ */
 final class JavaWebSocketTestServer implements TestServer {
 
   private final SignalingServer server;
+  private final Wire wire;
   private final List<JdkTestClient> clients = new CopyOnWriteArrayList<>();
   private final AtomicInteger names = new AtomicInteger();
 
-  private JavaWebSocketTestServer(SignalingServer server) {
+  private JavaWebSocketTestServer(SignalingServer server, Wire wire) {
     this.server = server;
+    this.wire = wire;
   }
 
   static JavaWebSocketTestServer start(SignalingConfig config, SignalingListener listener) {
-    return new JavaWebSocketTestServer(
-        SignalingServer.builder().host("127.0.0.1").port(0).config(config).listener(listener).start());
+    return start(Wire.PLAIN, config, listener);
+  }
+
+  static JavaWebSocketTestServer start(Wire wire, SignalingConfig config, SignalingListener listener) {
+    return new JavaWebSocketTestServer(wire.builder().config(config).listener(listener).start(), wire);
+  }
+
+  Wire wire() {
+    return wire;
   }
 
   SignalingServer server() {
@@ -35,7 +47,7 @@ final class JavaWebSocketTestServer implements TestServer {
 
   @Override
   public JdkTestClient connect() throws Exception {
-    JdkTestClient client = JdkTestClient.connect("client-" + names.incrementAndGet(), server.webSocketUri());
+    JdkTestClient client = wire.connect("client-" + names.incrementAndGet(), server.webSocketUri());
     clients.add(client);
     return client;
   }

@@ -29,16 +29,21 @@ final class JdkTestClient implements TestClient {
   private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
   private final WebSocket webSocket;
 
-  private JdkTestClient(String name, URI uri) throws Exception {
+  private JdkTestClient(String name, URI uri, HttpClient http) throws Exception {
     this.name = name;
-    this.webSocket = HTTP.newWebSocketBuilder()
+    this.webSocket = http.newWebSocketBuilder()
         .buildAsync(uri, new Listener())
         .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Connects and returns once the upgrade completed. */
   static JdkTestClient connect(String name, URI uri) throws Exception {
-    return new JdkTestClient(name, uri);
+    return new JdkTestClient(name, uri, HTTP);
+  }
+
+  /** Connects through {@code http} (for {@code wss://}, one that trusts the server). */
+  static JdkTestClient connect(String name, URI uri, HttpClient http) throws Exception {
+    return new JdkTestClient(name, uri, http);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.signaling.transport.javawebsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The request-head parsing and answers, without sockets. */
@@ -27,14 +28,23 @@ class PlainHttpTest {
   void parse_findsMethodPathAndUpgrade() {
     String upgrade = "GET /room?x=1 HTTP/1.1\r\nHost: h\r\nupgrade:  WebSocket \r\nConnection: Upgrade\r\n\r\n";
     assertThat(PlainHttp.parse(bytes(upgrade), upgrade.length()))
-        .isEqualTo(new PlainHttp.Request("GET", "/room", true));
+        .isEqualTo(new PlainHttp.Request("GET", "/room", true, List.of()));
     String listed = "GET / HTTP/1.1\r\nUpgrade: h2c, websocket\r\n\r\n";
     assertThat(PlainHttp.parse(bytes(listed), listed.length()).upgrade()).isTrue();
     String plain = "HEAD /health?x HTTP/1.0\r\n\r\n";
     assertThat(PlainHttp.parse(bytes(plain), plain.length()))
-        .isEqualTo(new PlainHttp.Request("HEAD", "/health", false));
+        .isEqualTo(new PlainHttp.Request("HEAD", "/health", false, List.of()));
     String post = "POST / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n";
     assertThat(PlainHttp.parse(bytes(post), post.length()).upgrade()).as("only GET upgrades").isFalse();
+  }
+
+  @Test
+  void parse_collectsEveryOriginHeader() {
+    String one = "GET / HTTP/1.1\r\nOrigin:  https://app.example.com \r\nUpgrade: websocket\r\n\r\n";
+    assertThat(PlainHttp.parse(bytes(one), one.length()).origins()).containsExactly("https://app.example.com");
+    String two = "GET / HTTP/1.1\r\norigin: https://a.example\r\nORIGIN: https://b.example\r\n\r\n";
+    assertThat(PlainHttp.parse(bytes(two), two.length()).origins())
+        .containsExactly("https://a.example", "https://b.example");
   }
 
   @Test
@@ -46,11 +56,11 @@ class PlainHttpTest {
 
   @Test
   void answers_carryExactContentLength() {
-    String ok = new String(PlainHttp.answer(new PlainHttp.Request("GET", "/health", false), false),
+    String ok = new String(PlainHttp.answer(new PlainHttp.Request("GET", "/health", false, List.of()), false),
         StandardCharsets.UTF_8);
     assertThat(ok).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
         + "Content-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}");
-    String stopping = new String(PlainHttp.answer(new PlainHttp.Request("GET", "/health", false), true),
+    String stopping = new String(PlainHttp.answer(new PlainHttp.Request("GET", "/health", false, List.of()), true),
         StandardCharsets.UTF_8);
     assertThat(stopping).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
         .contains("Content-Length: 12\r\n").endsWith("\r\n\r\n{\"ok\":false}");

@@ -15,9 +15,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A plain TCP client for tests that need exact bytes: HTTP requests split or malformed at will,
+ * A TCP (or TLS) client for tests that need exact bytes: HTTP requests split or malformed at will,
  * and hand-made WebSocket frames (fragments, invalid UTF-8). Every read waits at most {@link
  * TestClient#TIMEOUT}.
  */
@@ -28,10 +29,13 @@ final class RawSocket implements AutoCloseable {
   static final int CONTINUATION = 0x0;
   static final int CLOSE = 0x8;
   static final int PING = 0x9;
+  static final int PONG = 0xA;
 
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
+  /** Length of the {@code 101} answer {@link #upgrade} read. */
+  private int upgradeAnswerBytes;
 
   /** A frame as received. */
   record Frame(boolean fin, int opcode, byte[] payload) {
@@ -45,7 +49,27 @@ final class RawSocket implements AutoCloseable {
   }
 
   RawSocket(int port) throws IOException {
-    socket = new Socket();
+    this(port, 0, null);
+  }
+
+  /**
+   * Connects with this receive buffer size ({@code 0}: the system's default). A small buffer makes
+   * a client that never reads push back on the server after a few kilobytes.
+   */
+  RawSocket(int port, int receiveBufferBytes) throws IOException {
+    this(port, receiveBufferBytes, null);
+  }
+
+  /** Over TLS when {@code tls} is given; its handshake runs with the first read or write. */
+  RawSocket(int port, SSLSocketFactory tls) throws IOException {
+    this(port, 0, tls);
+  }
+
+  private RawSocket(int port, int receiveBufferBytes, SSLSocketFactory tls) throws IOException {
+    socket = tls == null ? new Socket() : tls.createSocket();
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes); // before connect, so the window is small
+    }
     socket.setTcpNoDelay(true); // each write goes out as its own segment
     socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TestClient.TIMEOUT.toMillis());
     socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
@@ -82,18 +106,38 @@ final class RawSocket implements AutoCloseable {
 
   /** Sends a WebSocket upgrade for {@code path} and reads the {@code 101} answer. */
   RawSocket upgrade(String path) throws IOException {
+    return upgrade(path, "");
+  }
+
+  /**
+   * Sends a WebSocket upgrade for {@code path} with extra header lines (each ending in CRLF) and
+   * reads the {@code 101} answer.
+   */
+  RawSocket upgrade(String path, String extraHeaders) throws IOException {
+    write(upgradeRequest(path, extraHeaders));
+    String head = readHead();
+    assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
+    upgradeAnswerBytes = head.length();
+    return this;
+  }
+
+  /** Bytes of the {@code 101} answer that {@link #upgrade} read. */
+  int upgradeAnswerBytes() {
+    return upgradeAnswerBytes;
+  }
+
+  /** A complete WebSocket upgrade request for {@code path}, with extra header lines. */
+  static String upgradeRequest(String path, String extraHeaders) {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
-    write("GET " + path + " HTTP/1.1\r\n"
+    return "GET " + path + " HTTP/1.1\r\n"
         + "Host: 127.0.0.1\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
         + "Sec-WebSocket-Version: 13\r\n"
-        + "\r\n");
-    String head = readHead();
-    assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
-    return this;
+        + extraHeaders
+        + "\r\n";
   }
 
   private String readHead() throws IOException {
@@ -112,22 +156,44 @@ final class RawSocket implements AutoCloseable {
 
   /** Sends one masked frame, as a client must. */
   void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+    write(frame((fin ? 0x80 : 0) | opcode, true, payload));
+  }
+
+  /**
+   * The bytes of one frame, for tests that break the rules on purpose.
+   *
+   * @param firstByte FIN, RSV bits and opcode, as they go on the wire
+   * @param masked whether to mask the payload (a client must)
+   */
+  static byte[] frame(int firstByte, boolean masked, byte[] payload) {
     ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
-    frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+    frame.put((byte) firstByte);
+    int maskBit = masked ? 0x80 : 0;
     if (payload.length <= 125) {
-      frame.put((byte) (0x80 | payload.length));
+      frame.put((byte) (maskBit | payload.length));
     } else if (payload.length <= 0xFFFF) {
-      frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+      frame.put((byte) (maskBit | 126)).putShort((short) payload.length);
     } else {
-      frame.put((byte) (0x80 | 127)).putLong(payload.length);
+      frame.put((byte) (maskBit | 127)).putLong(payload.length);
     }
     byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    frame.put(mask);
+    if (masked) {
+      ThreadLocalRandom.current().nextBytes(mask);
+      frame.put(mask);
+    }
     for (int i = 0; i < payload.length; i++) {
       frame.put((byte) (payload[i] ^ mask[i % 4]));
     }
-    write(java.util.Arrays.copyOf(frame.array(), frame.position()));
+    return java.util.Arrays.copyOf(frame.array(), frame.position());
+  }
+
+  /** Registers under {@code nodeId} and reads up to the {@code participants} answer. */
+  RawSocket register(String nodeId) throws IOException {
+    sendText("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}");
+    for (Frame frame = readFrame(); !frame.text().startsWith("{\"type\":\"participants\""); frame = readFrame()) {
+      // role-assign replays and the like
+    }
+    return this;
   }
 
   void sendText(String text) throws IOException {
@@ -157,6 +223,61 @@ final class RawSocket implements AutoCloseable {
         return frame;
       }
     }
+  }
+
+  /**
+   * How the server ended the connection: the code of its close frame, or {@code null} when it
+   * closed TCP without one (end of stream or reset). Frames before the close are skipped.
+   */
+  Integer awaitClose() throws IOException {
+    try {
+      for (Frame frame = readFrame(); ; frame = readFrame()) {
+        if (frame.opcode() == CLOSE) {
+          return frame.payload().length >= 2 ? frame.closeCode() : 1005;
+        }
+      }
+    } catch (java.io.EOFException | java.net.SocketException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Waits up to {@code millis} for the server to end the connection.
+   *
+   * @return {@code true} if it ended (end of stream or reset), {@code false} if it is still open
+   * @throws IOException if bytes arrive instead
+   */
+  boolean endsWithin(int millis) throws IOException {
+    int timeout = socket.getSoTimeout();
+    socket.setSoTimeout(millis);
+    try {
+      int b = in.read();
+      if (b != -1) {
+        throw new IOException("unexpected byte from the server: " + b);
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      return true; // reset
+    } finally {
+      socket.setSoTimeout(timeout);
+    }
+  }
+
+  /** Sends FIN: the client will write nothing more (it may already be reset by the server). */
+  void socketShutdownOutput() {
+    try {
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      // Already closed or reset by the server: nothing left to shut.
+    }
+  }
+
+  /** Dies like a killed process: the kernel resets the connection, nothing more is sent. */
+  void kill() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
   }
 
   @Override

@@ -20,8 +20,13 @@ class WebSocketTransportTest {
 
   private JavaWebSocketTestServer server;
 
+  /** The wire these tests run over; {@link TlsWebSocketTransportTest} runs them again over TLS. */
+  Wire wire() {
+    return Wire.PLAIN;
+  }
+
   private JavaWebSocketTestServer start(SignalingConfig config, SignalingListener listener) {
-    server = JavaWebSocketTestServer.start(config, listener);
+    server = JavaWebSocketTestServer.start(wire(), config, listener);
     return server;
   }
 
@@ -48,7 +53,7 @@ class WebSocketTransportTest {
   @Test
   void upgradeOnAnyPath_opensASession() throws Exception {
     start(SignalingConfig.defaults());
-    JdkTestClient client = JdkTestClient.connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
+    JdkTestClient client = wire().connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
     client.send(PROBE);
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
     client.close();
@@ -84,6 +89,24 @@ class WebSocketTransportTest {
   }
 
   @Test
+  void binaryMessageOverTheLimit_closes1009() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    TestClient client = server.connect();
+    client.sendBinary(probeOfSize(LIMIT + 1).getBytes(StandardCharsets.UTF_8));
+    assertThat(client.awaitClose().code()).isEqualTo(1009);
+  }
+
+  @Test
+  void frameHeaderOverTheLimit_closes1009_beforeAnyPayloadArrives() throws Exception {
+    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
+      // A header announcing LIMIT + 1 bytes, and no payload at all: refused on the header alone.
+      raw.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) ((LIMIT + 1) >> 8), (byte) (LIMIT + 1), 1, 2, 3, 4});
+      assertThat(raw.awaitClose()).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void fragmentedMessageOverTheLimit_closes1009_beforeItsLastFragment() throws Exception {
     start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     JdkTestClient client = server.connect();
@@ -98,7 +121,7 @@ class WebSocketTransportTest {
   @Test
   void invalidUtf8InATextFrame_closes1007() throws Exception {
     start(SignalingConfig.defaults());
-    try (RawSocket raw = new RawSocket(server.server().port()).upgrade("/")) {
+    try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
       raw.sendFrame(true, RawSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
       assertThat(raw.readUntilClose().closeCode()).isEqualTo(1007);
     }
@@ -110,7 +133,7 @@ class WebSocketTransportTest {
     JdkTestClient a = server.connect();
     a.send(register("a"));
     a.next();
-    try (RawSocket b = new RawSocket(server.server().port()).upgrade("/")) {
+    try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
       b.sendText(register("b"));
       assertThat(b.readFrame().text()).startsWith("{\"type\":\"participants\"");
       a.next();
@@ -142,7 +165,7 @@ class WebSocketTransportTest {
     JdkTestClient a = server.connect();
     a.send(register("a"));
     a.next();
-    try (RawSocket b = new RawSocket(server.server().port()).upgrade("/")) {
+    try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
       b.sendText(register("b"));
       b.readFrame(); // its participants; b never reads again
       assertThat(a.next()).startsWith("{\"type\":\"presence\",\"action\":\"join\"");

@@ -1,0 +1,143 @@
+package dev.signaling.examples;
+
+import dev.signaling.core.ConnectionInfo;
+import dev.signaling.core.Ed25519Authenticator;
+import dev.signaling.core.Participant;
+import dev.signaling.core.RegistrationAuthenticator;
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingListener;
+import dev.signaling.core.SignalingMetrics;
+import dev.signaling.transport.javawebsocket.SignalingServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.util.HexFormat;
+import java.util.Queue;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The code of the README's sections, as code that compiles: each region between {@code //
+ * README:name} and {@code // README:end} appears verbatim in README.md (a test checks that), and
+ * the tests run each method against real sockets. Host and port are parameters so that tests bind
+ * 127.0.0.1 and a free port.
+ */
+final class ReadmeExamples {
+
+  private ReadmeExamples() {}
+
+  /** Events: a listener that records joins, refused signals and close codes. */
+  static SignalingServer events(String host, int port, Queue<String> joined, Queue<String> refused,
+      Queue<Integer> closed) {
+    // README:events
+    SignalingServer server = SignalingServer.builder()
+        .host(host).port(port)
+        .listener(new SignalingListener() {
+          @Override
+          public void nodeJoined(Participant node) {
+            joined.add(node.nodeId()); // on a transport thread: be quick, never block
+          }
+
+          @Override
+          public void signalRefused(ConnectionInfo connection, String error) {
+            refused.add(connection.id() + ": " + error); // e.g. "c7: peer not found"
+          }
+
+          @Override
+          public void connectionClosed(ConnectionInfo connection, int code, String reason, boolean remote) {
+            closed.add(code); // exactly once per connectionOpened
+          }
+        })
+        .start();
+    // README:end
+    return server;
+  }
+
+  /**
+   * What {@link #metrics} read.
+   *
+   * @param signals signals received
+   * @param peerNotFound {@code peer not found} errors sent
+   * @param prometheus the endpoint it started
+   */
+  record MetricsRead(long signals, long peerNotFound, PrometheusEndpoint prometheus) {}
+
+  /** Metrics: a snapshot, and the same on a Prometheus endpoint. */
+  static MetricsRead metrics(SignalingServer server, String host, int metricsPort) {
+    // README:metrics
+    SignalingMetrics m = server.hub().metrics(); // counters only: cheap at any time, from any thread
+    long signals = m.messagesIn().getOrDefault("signal", 0L);
+    long peerNotFound = m.errors().getOrDefault("peer not found", 0L);
+
+    // The same numbers for Prometheus: GET http://<host>:<metricsPort>/metrics
+    PrometheusEndpoint prometheus = PrometheusEndpoint.start(server.hub(), new InetSocketAddress(host, metricsPort));
+    // README:end
+    return new MetricsRead(signals, peerNotFound, prometheus);
+  }
+
+  /** TLS: the server half (the context comes from {@link Keystores#serverContext}). */
+  static SignalingServer tls(String host, int port, SSLContext tls) {
+    // README:tls-server
+    SignalingServer server = SignalingServer.builder()
+        .host(host).port(port)
+        .tls(tls) // wss:// and https://…/health on this port; plain ws:// is not served
+        .start();
+    // README:end
+    return server;
+  }
+
+  /** Origins: browsers from two origins only. */
+  static SignalingServer origins(String host, int port) {
+    // README:origins
+    SignalingServer server = SignalingServer.builder()
+        .host(host).port(port)
+        .allowedOrigins("https://app.example.com", "http://localhost:8080")
+        .start();
+    // Another Origin gets HTTP 403 {"error":"origin not allowed"}; no Origin (not a browser) is let in.
+    // README:end
+    return server;
+  }
+
+  /** Authentication: the shipped Ed25519 proof of possession. */
+  static SignalingServer ed25519(String host, int port) {
+    // README:auth-ed25519
+    SignalingConfig config = SignalingConfig.builder()
+        .authenticator(Ed25519Authenticator.create()) // nodeId = the hex Ed25519 public key; 60 s skew
+        .build();
+    SignalingServer server = SignalingServer.builder().host(host).port(port).config(config).start();
+    // README:end
+    return server;
+  }
+
+  /** Authentication: a hook of one's own, reading the upgrade request. */
+  static SignalingServer tokenInQuery(String host, int port, Set<String> validTokens) {
+    // README:auth-custom
+    RegistrationAuthenticator tokenInQuery = request -> {
+      String query = request.connection().handshake().query(); // wss://host/?token=… gives "token=…"
+      return query.startsWith("token=") && validTokens.contains(query.substring("token=".length()));
+    };
+    SignalingServer server = SignalingServer.builder()
+        .host(host).port(port)
+        .config(SignalingConfig.builder().authenticator(tokenInQuery).build())
+        .start();
+    // README:end
+    return server;
+  }
+
+  /** Authentication, client side: the nodeId of a key pair, and a register that proves it. */
+  static String signedRegister(KeyPair keys) throws GeneralSecurityException {
+    // README:auth-client
+    byte[] spki = keys.getPublic().getEncoded(); // X.509 SubjectPublicKeyInfo: the raw key is its last 32 bytes
+    String nodeId = HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
+    long timestamp = System.currentTimeMillis();
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(keys.getPrivate());
+    signer.update(Ed25519Authenticator.challenge(nodeId, timestamp).getBytes(StandardCharsets.UTF_8));
+    String register = "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\","
+        + "\"auth\":{\"timestamp\":" + timestamp + ",\"signature\":\"" + HexFormat.of().formatHex(signer.sign()) + "\"}}";
+    // README:end
+    return register;
+  }
+}

@@ -1,0 +1,160 @@
+package dev.signaling.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signaling.transport.javawebsocket.SignalingServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs the README's snippets ({@link ReadmeExamples}) against real sockets. */
+class ReadmeExamplesTest {
+
+  private static final String HOST = "127.0.0.1";
+  private static final String UNAUTHORIZED = "{\"type\":\"error\",\"error\":\"unauthorized\"}";
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<AutoCloseable> started = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : started) {
+      c.close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T closeable) {
+    started.add(0, closeable);
+    return closeable;
+  }
+
+  private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+    T value = queue.poll(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(value).as("an event within %s", TestKeystore.TIMEOUT).isNotNull();
+    return value;
+  }
+
+  private static String register(String nodeId) {
+    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
+  }
+
+  @Test
+  void events_hearJoinsRefusedSignalsAndCloses() throws Exception {
+    BlockingQueue<String> joined = new LinkedBlockingQueue<>();
+    BlockingQueue<String> refused = new LinkedBlockingQueue<>();
+    BlockingQueue<Integer> closed = new LinkedBlockingQueue<>();
+    SignalingServer server = keep(ReadmeExamples.events(HOST, 0, joined, refused, closed));
+    TestSocket a = TestSocket.connect(http, server.webSocketUri());
+    a.send(register("a"));
+    a.next();
+    assertThat(next(joined)).isEqualTo("a");
+    a.send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"nobody\",\"payload\":{}}");
+    a.next();
+    assertThat(next(refused)).matches("c\\d+: peer not found");
+    a.close();
+    assertThat(next(closed)).isEqualTo(1000);
+  }
+
+  @Test
+  void metrics_readTheSnapshot_andServeItToPrometheus() throws Exception {
+    SignalingServer server = keep(SignalingServer.builder().host(HOST).port(0).start());
+    try (TestSocket a = TestSocket.connect(http, server.webSocketUri());
+        TestSocket b = TestSocket.connect(http, server.webSocketUri())) {
+      a.send(register("a"));
+      a.next();
+      b.send(register("b"));
+      b.next();
+      a.send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":1}");
+      b.next();
+      a.send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"c\",\"payload\":1}");
+      while (!a.next().contains("peer not found")) {
+        // presence and participants for b come first
+      }
+
+      ReadmeExamples.MetricsRead read = ReadmeExamples.metrics(server, HOST, 0);
+      keep(read.prometheus());
+
+      assertThat(read.signals()).isEqualTo(2);
+      assertThat(read.peerNotFound()).isEqualTo(1);
+      HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(read.prometheus().uri()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.body()).contains("signaling_messages_in_total{type=\"signal\"} 2\n",
+          "signaling_errors_total{error=\"peer not found\"} 1\n");
+    }
+  }
+
+  @Test
+  void tls_fromAKeystoreFile_servesWssAndHttps() throws Exception {
+    TestKeystore keystore = TestKeystore.get();
+    SSLContext context = Keystores.serverContext(keystore.path(), TestKeystore.PASSWORD.toCharArray(), TestKeystore.TYPE);
+    SignalingServer server = keep(ReadmeExamples.tls(HOST, 0, context));
+    HttpClient https = HttpClient.newBuilder().sslContext(keystore.clientContext()).build();
+
+    assertThat(server.webSocketUri().getScheme()).isEqualTo("wss");
+    assertThat(https.send(HttpRequest.newBuilder(server.healthUri()).build(), HttpResponse.BodyHandlers.ofString())
+        .body()).isEqualTo("{\"ok\":true}");
+    try (TestSocket a = TestSocket.connect(https, server.webSocketUri())) {
+      a.send(register("a"));
+      assertThat(a.next()).startsWith("{\"type\":\"participants\"");
+    }
+  }
+
+  @Test
+  void origins_admitTheListedOnes_andRefuseOthersWith403() throws Exception {
+    SignalingServer server = keep(ReadmeExamples.origins(HOST, 0));
+    assertThatThrownBy(() -> TestSocket.connect(http, server.webSocketUri(), Map.of("Origin", "https://evil.example")))
+        .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+            e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+    for (String origin : List.of("https://app.example.com", "http://localhost:8080")) {
+      try (TestSocket ok = TestSocket.connect(http, server.webSocketUri(), Map.of("Origin", origin))) {
+        ok.send(register("a"));
+        assertThat(ok.next()).startsWith("{\"type\":\"participants\"");
+      }
+    }
+    try (TestSocket nonBrowser = TestSocket.connect(http, server.webSocketUri())) {
+      nonBrowser.send(register("n"));
+      assertThat(nonBrowser.next()).startsWith("{\"type\":\"participants\"");
+    }
+  }
+
+  @Test
+  void ed25519_acceptsTheClientSnippetsRegister_andRefusesAnUnsignedOne() throws Exception {
+    SignalingServer server = keep(ReadmeExamples.ed25519(HOST, 0));
+    String signed = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    try (TestSocket a = TestSocket.connect(http, server.webSocketUri())) {
+      a.send(register("a"));
+      assertThat(a.next()).isEqualTo(UNAUTHORIZED);
+      a.send(signed);
+      assertThat(a.next()).startsWith("{\"type\":\"participants\"");
+      a.send(signed);
+      assertThat(a.next()).as("the same signature again").isEqualTo(UNAUTHORIZED);
+    }
+  }
+
+  @Test
+  void customAuthenticator_readsTheTokenFromTheUpgradeQuery() throws Exception {
+    SignalingServer server = keep(ReadmeExamples.tokenInQuery(HOST, 0, Set.of("t0k3n")));
+    URI good = URI.create(server.webSocketUri() + "/?token=t0k3n");
+    URI bad = URI.create(server.webSocketUri() + "/?token=guess");
+    try (TestSocket refused = TestSocket.connect(http, bad); TestSocket admitted = TestSocket.connect(http, good)) {
+      refused.send(register("r"));
+      assertThat(refused.next()).isEqualTo(UNAUTHORIZED);
+      admitted.send(register("a"));
+      assertThat(admitted.next()).startsWith("{\"type\":\"participants\"");
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package dev.signaling.transport.javawebsocket;
+
+/** Every test of {@link WebSocketConnectionTest} again, over TLS with a certificate made at test time. */
+class TlsWebSocketConnectionTest extends WebSocketConnectionTest {
+
+  @Override
+  Wire wire() {
+    return Wire.TLS;
+  }
+}
