@@ -65,7 +65,8 @@ enum ServerKind {
     String stats() {
       if (server instanceof SignalingServer ours) {
         var m = ours.hub().metrics();
-        return "closes=" + m.closes() + " errors=" + m.errors() + " open=" + m.connectionsOpen() + " nodes=" + m.nodesRegistered();
+        return "closes=" + m.closes() + " errors=" + m.errors() + " open=" + m.connectionsOpen() + " nodes=" + m.nodesRegistered()
+            + " out=" + m.messagesOut() + " bytesOut=" + m.bytesOut();
       }
       return "-";
     }

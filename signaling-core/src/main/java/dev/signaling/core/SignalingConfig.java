@@ -31,6 +31,7 @@ public final class SignalingConfig {
   private final long maxQueuedBytes;
   private final Duration handshakeTimeout;
   private final Duration pingInterval;
+  private final Duration participantsInterval;
   private final Ticker ticker;
 
   private SignalingConfig(Builder b) {
@@ -49,6 +50,7 @@ public final class SignalingConfig {
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.handshakeTimeout = b.handshakeTimeout;
     this.pingInterval = b.pingInterval;
+    this.participantsInterval = b.participantsInterval;
     this.ticker = b.ticker;
   }
 
@@ -153,6 +155,17 @@ public final class SignalingConfig {
     return pingInterval;
   }
 
+  /**
+   * Shortest time between two {@code participants} lists to one client. A list due sooner waits
+   * until the interval has passed (a newer list replaces it meanwhile), and so do the messages
+   * behind it, in order; the first list a connection gets never waits. This bounds what a join
+   * storm sends each client to one list per interval instead of one per join. {@link
+   * Duration#ZERO} sends every list at once. Default 50 ms.
+   */
+  public Duration participantsInterval() {
+    return participantsInterval;
+  }
+
   /** The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}. */
   public Ticker ticker() {
     return ticker;
@@ -172,7 +185,8 @@ public final class SignalingConfig {
         + ", rateLimitBurst=" + rateLimitBurst
         + ", maxQueuedBytes=" + maxQueuedBytes
         + ", handshakeTimeout=" + handshakeTimeout
-        + ", pingInterval=" + pingInterval + '}';
+        + ", pingInterval=" + pingInterval
+        + ", participantsInterval=" + participantsInterval + '}';
   }
 
   /** Builds a {@link SignalingConfig}; {@link #build()} rejects values that make no sense. */
@@ -192,6 +206,7 @@ public final class SignalingConfig {
     private long maxQueuedBytes = 8L << 20;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration pingInterval = Duration.ofSeconds(30);
+    private Duration participantsInterval = Duration.ofMillis(50);
     private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
@@ -212,6 +227,7 @@ public final class SignalingConfig {
       maxQueuedBytes = c.maxQueuedBytes;
       handshakeTimeout = c.handshakeTimeout;
       pingInterval = c.pingInterval;
+      participantsInterval = c.participantsInterval;
       ticker = c.ticker;
     }
 
@@ -310,6 +326,12 @@ public final class SignalingConfig {
       return this;
     }
 
+    /** See {@link SignalingConfig#participantsInterval()}. */
+    public Builder participantsInterval(Duration interval) {
+      this.participantsInterval = Objects.requireNonNull(interval, "participantsInterval");
+      return this;
+    }
+
     /** See {@link SignalingConfig#ticker()}. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -338,6 +360,9 @@ public final class SignalingConfig {
       }
       positive("handshakeTimeout", handshakeTimeout);
       positive("pingInterval", pingInterval);
+      if (participantsInterval.isNegative()) {
+        throw new IllegalArgumentException("participantsInterval must be >= 0: " + participantsInterval);
+      }
       return new SignalingConfig(this);
     }
 

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * waits here, where a newer {@code participants} snapshot can replace an older one that is still
  * unsent, and where the slow-consumer limit is enforced. Enqueue order is delivery order.
  *
+ * <p>A {@code participants} snapshot also waits here while the previous one went out less than
+ * {@link SignalingConfig#participantsInterval()} ago (with everything behind it), so a client
+ * gets at most one list per interval however fast nodes join; the relay's timer flushes it once
+ * the interval has passed. Measured in real time, not with the configured ticker, because the
+ * timer runs in real time.
+ *
  * <p>Lock order: the relay's state lock may be held when this session's monitor is taken, never
  * the reverse; and no transport call that may report a close ({@code close}, {@code abort}) is
  * made while the monitor is held.
@@ -47,6 +53,7 @@ final class Session implements ConnectionHandler {
   final ConnectionInfo info;
   private final Meters meters;
   private final long maxQueuedBytes;
+  private final long participantsIntervalNanos;
 
   /** The nodeId this connection currently owns; written under the relay's state lock. */
   volatile String nodeId;
@@ -71,6 +78,11 @@ final class Session implements ConnectionHandler {
   private boolean outboxGrown;
   private long outboxBytes;
   private PendingSnapshot pendingSnapshot;
+  /** When the last snapshot was handed to the transport; meaningful once {@link #snapshotSent}. */
+  private long snapshotSentNanos;
+  private boolean snapshotSent;
+  /** A flush is scheduled for when the waiting snapshot may go. */
+  private boolean wakeScheduled;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
   /**
@@ -87,6 +99,7 @@ final class Session implements ConnectionHandler {
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
     this.meters = meters;
     this.maxQueuedBytes = config.maxQueuedBytes();
+    this.participantsIntervalNanos = config.participantsInterval().toNanos();
     this.bucket = config.rateLimited()
         ? new TokenBucket(config.ticker(), config.rateLimitPerSecond(), config.rateLimitBurst())
         : null;
@@ -300,10 +313,15 @@ final class Session implements ConnectionHandler {
         if (room <= 0) {
           break; // resumed by onWritable()
         }
+        if (item instanceof PendingSnapshot && snapshotTooSoon()) {
+          break; // resumed by wake()
+        }
         outbox.poll();
         Outgoing message;
         if (item instanceof PendingSnapshot snapshot) {
           pendingSnapshot = null;
+          snapshotSent = true;
+          snapshotSentNanos = System.nanoTime();
           message = snapshot.membership.message();
         } else {
           message = (Outgoing) item;
@@ -334,6 +352,38 @@ final class Session implements ConnectionHandler {
    * later, with whatever has queued up meanwhile, in one batch. What a broadcast uses, so that a
    * join storm hands each busy connection one batch per drain, not one call per join.
    */
+  /**
+   * Whether the snapshot at the head of the outbox must wait for the participants interval; if
+   * so, makes sure the relay's timer flushes this session once it has passed. Under the monitor.
+   */
+  private boolean snapshotTooSoon() {
+    if (!snapshotSent || participantsIntervalNanos == 0) {
+      return false;
+    }
+    long wait = snapshotSentNanos + participantsIntervalNanos - System.nanoTime();
+    if (wait <= 0) {
+      return false;
+    }
+    if (!wakeScheduled) {
+      wakeScheduled = relay.schedule(this::wake, wait);
+      if (!wakeScheduled) {
+        return false; // the relay is closed and has no timer any more: send it now
+      }
+    }
+    return true;
+  }
+
+  private void wake() {
+    synchronized (this) {
+      wakeScheduled = false;
+    }
+    try {
+      flush();
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    }
+  }
+
   void flushIfIdle() {
     if (connection.queuedBytes() == 0) {
       flush();

@@ -6,12 +6,16 @@ import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.testkit.InMemoryTransport;
 import dev.signaling.core.testkit.TestClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What waits for a connection that does not read: snapshot replacement and the slow-consumer limit. */
+/**
+ * What waits for a connection: snapshot replacement, the participants interval, and the
+ * slow-consumer limit.
+ */
 class OutboxTest {
 
   private InMemoryTransport server;
@@ -67,6 +71,51 @@ class OutboxTest {
   }
 
   @Test
+  void aListDueWithinTheInterval_waitsForIt_andANewerOneReplacesIt_whileEventsGoOnAtOnce() {
+    Duration interval = Duration.ofMillis(800);
+    server = InMemoryTransport.start(
+        SignalingConfig.builder().participantsInterval(interval).build(), SignalingListener.NONE);
+    long start = System.nanoTime();
+    InMemoryTransport.Client a = join("a");
+    assertThat(a.next()).as("the first list never waits").isEqualTo(list("a"));
+    join("b");
+    join("c");
+    assertThat(a.next()).isEqualTo(presence("b"));
+    assertThat(a.next()).isEqualTo(presence("c"));
+    assertThat(a.next()).as("only the newest list, once the interval has passed").isEqualTo(list("a", "b", "c"));
+    // The first list went out after start, so the second cannot have come sooner than this.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(interval);
+  }
+
+  @Test
+  void aMessageBehindAWaitingList_waitsBehindIt() {
+    server = InMemoryTransport.start(
+        SignalingConfig.builder().participantsInterval(Duration.ofMillis(300)).build(), SignalingListener.NONE);
+    InMemoryTransport.Client a = join("a");
+    assertThat(a.next()).isEqualTo(list("a"));
+    InMemoryTransport.Client b = join("b");
+    String signal = "{\"type\":\"signal\",\"from\":\"b\",\"to\":\"a\",\"payload\":1}";
+    b.send(signal);
+    assertThat(a.next()).isEqualTo(presence("b"));
+    assertThat(a.next()).isEqualTo(list("a", "b"));
+    assertThat(a.next()).as("in order, never ahead of the list").isEqualTo(signal);
+  }
+
+  @Test
+  void withAZeroInterval_everyListGoesAtOnce() {
+    server = InMemoryTransport.start(
+        SignalingConfig.builder().participantsInterval(Duration.ZERO).build(), SignalingListener.NONE);
+    InMemoryTransport.Client a = join("a");
+    join("b");
+    join("c");
+    assertThat(a.next()).isEqualTo(list("a"));
+    assertThat(a.next()).isEqualTo(presence("b"));
+    assertThat(a.next()).isEqualTo(list("a", "b"));
+    assertThat(a.next()).isEqualTo(presence("c"));
+    assertThat(a.next()).isEqualTo(list("a", "b", "c"));
+  }
+
+  @Test
   void aConnectionThatDoesNotReadIsClosedAsSlowConsumer_othersAreUnaffected() {
     server = InMemoryTransport.start(
         SignalingConfig.builder().maxQueuedBytes(200_000).noRateLimit().build(), SignalingListener.NONE);
@@ -89,6 +138,14 @@ class OutboxTest {
     sender.send(bigSignal("s", "o", 10));
     assertThat(other.next()).startsWith("{\"type\":\"participants\"");
     assertThat(other.next()).isEqualTo(bigSignal("s", "o", 10));
+  }
+
+  private static String list(String... ids) {
+    List<String> entries = new ArrayList<>();
+    for (String id : ids) {
+      entries.add(entry(id));
+    }
+    return "{\"type\":\"participants\",\"participants\":[" + String.join(",", entries) + "]}";
   }
 
   private static String entry(String id) {
