@@ -31,7 +31,7 @@ public final class SignalingConfig {
   private final long maxQueuedBytes;
   private final Duration handshakeTimeout;
   private final Duration pingInterval;
-  private final Duration participantsInterval;
+  private final Duration membershipInterval;
   private final Ticker ticker;
 
   private SignalingConfig(Builder b) {
@@ -50,7 +50,7 @@ public final class SignalingConfig {
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.handshakeTimeout = b.handshakeTimeout;
     this.pingInterval = b.pingInterval;
-    this.participantsInterval = b.participantsInterval;
+    this.membershipInterval = b.membershipInterval;
     this.ticker = b.ticker;
   }
 
@@ -156,14 +156,17 @@ public final class SignalingConfig {
   }
 
   /**
-   * Shortest time between two {@code participants} lists to one client. A list due sooner waits
-   * until the interval has passed (a newer list replaces it meanwhile), and so do the messages
-   * behind it, in order; the first list a connection gets never waits. This bounds what a join
-   * storm sends each client to one list per interval instead of one per join. {@link
-   * Duration#ZERO} sends every list at once. Default 50 ms.
+   * How often at most membership changes ({@code presence} and {@code participants}) go out to
+   * one client. After a batch, further changes wait for the next slot of this length (slots are
+   * the same for every client), together with whatever is queued behind them, and then go in one
+   * batch; a {@code participants} list that waits is replaced by a newer one. Events are never
+   * dropped or reordered, only delayed by at most one interval, and the first list a connection
+   * gets never waits. A join storm of N nodes thus costs each client one batch per interval
+   * instead of N writes and N lists. {@link Duration#ZERO} sends every change at once. Default
+   * 50 ms.
    */
-  public Duration participantsInterval() {
-    return participantsInterval;
+  public Duration membershipInterval() {
+    return membershipInterval;
   }
 
   /** The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}. */
@@ -186,7 +189,7 @@ public final class SignalingConfig {
         + ", maxQueuedBytes=" + maxQueuedBytes
         + ", handshakeTimeout=" + handshakeTimeout
         + ", pingInterval=" + pingInterval
-        + ", participantsInterval=" + participantsInterval + '}';
+        + ", membershipInterval=" + membershipInterval + '}';
   }
 
   /** Builds a {@link SignalingConfig}; {@link #build()} rejects values that make no sense. */
@@ -206,7 +209,7 @@ public final class SignalingConfig {
     private long maxQueuedBytes = 8L << 20;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration pingInterval = Duration.ofSeconds(30);
-    private Duration participantsInterval = Duration.ofMillis(50);
+    private Duration membershipInterval = Duration.ofMillis(50);
     private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
@@ -227,7 +230,7 @@ public final class SignalingConfig {
       maxQueuedBytes = c.maxQueuedBytes;
       handshakeTimeout = c.handshakeTimeout;
       pingInterval = c.pingInterval;
-      participantsInterval = c.participantsInterval;
+      membershipInterval = c.membershipInterval;
       ticker = c.ticker;
     }
 
@@ -326,9 +329,9 @@ public final class SignalingConfig {
       return this;
     }
 
-    /** See {@link SignalingConfig#participantsInterval()}. */
-    public Builder participantsInterval(Duration interval) {
-      this.participantsInterval = Objects.requireNonNull(interval, "participantsInterval");
+    /** See {@link SignalingConfig#membershipInterval()}. */
+    public Builder membershipInterval(Duration interval) {
+      this.membershipInterval = Objects.requireNonNull(interval, "membershipInterval");
       return this;
     }
 
@@ -360,8 +363,8 @@ public final class SignalingConfig {
       }
       positive("handshakeTimeout", handshakeTimeout);
       positive("pingInterval", pingInterval);
-      if (participantsInterval.isNegative()) {
-        throw new IllegalArgumentException("participantsInterval must be >= 0: " + participantsInterval);
+      if (membershipInterval.isNegative()) {
+        throw new IllegalArgumentException("membershipInterval must be >= 0: " + membershipInterval);
       }
       return new SignalingConfig(this);
     }

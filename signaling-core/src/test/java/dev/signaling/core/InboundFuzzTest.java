@@ -60,7 +60,7 @@ class InboundFuzzTest {
    */
   private static final SignalingConfig CONFIG = SignalingConfig.builder()
       .noRateLimit()
-      .participantsInterval(java.time.Duration.ZERO)
+      .membershipInterval(java.time.Duration.ZERO)
       .maxIdLength(MAX_ID).maxKeyLength(MAX_KEY).maxRoles(MAX_ROLES).maxRoleLength(MAX_ROLE_LENGTH)
       .build();
 

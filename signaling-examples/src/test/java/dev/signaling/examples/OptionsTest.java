@@ -40,8 +40,8 @@ class OptionsTest {
       new Case("--handshake-timeout", "HANDSHAKE_TIMEOUT", "500ms", Duration.ofMillis(500),
           o -> o.config().handshakeTimeout()),
       new Case("--ping-interval", "PING_INTERVAL", "2m", Duration.ofMinutes(2), o -> o.config().pingInterval()),
-      new Case("--participants-interval", "PARTICIPANTS_INTERVAL", "200ms", Duration.ofMillis(200),
-          o -> o.config().participantsInterval()),
+      new Case("--membership-interval", "MEMBERSHIP_INTERVAL", "200ms", Duration.ofMillis(200),
+          o -> o.config().membershipInterval()),
       new Case("--tls-keystore", "TLS_KEYSTORE", "/etc/signaling/server.p12", Path.of("/etc/signaling/server.p12"),
           o -> o.tls().path()),
       new Case("--tls-keystore-password", "TLS_KEYSTORE_PASSWORD", "pw", "pw", o -> o.tls().password()),
@@ -118,7 +118,7 @@ class OptionsTest {
 
   @Test
   void aZeroParticipantsInterval_switchesPacingOff() {
-    assertThat(Options.parse(new String[] {"--participants-interval", "0"}, Map.of()).config().participantsInterval())
+    assertThat(Options.parse(new String[] {"--membership-interval", "0"}, Map.of()).config().membershipInterval())
         .isEqualTo(Duration.ZERO);
   }
 

@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * waits here, where a newer {@code participants} snapshot can replace an older one that is still
  * unsent, and where the slow-consumer limit is enforced. Enqueue order is delivery order.
  *
- * <p>A {@code participants} snapshot also waits here while the previous one went out less than
- * {@link SignalingConfig#participantsInterval()} ago (with everything behind it), so a client
- * gets at most one list per interval however fast nodes join; the relay's timer flushes it once
- * the interval has passed. Measured in real time, not with the configured ticker, because the
- * timer runs in real time.
+ * <p>Membership changes ({@code presence} and {@code participants}) go out at most once per slot
+ * of {@link SignalingConfig#membershipInterval()}: after a batch, further ones wait here for
+ * the next slot, with everything behind them, and then go in one batch with one list in it (a
+ * waiting list is replaced by a newer one). Slots are the same for every session, so the
+ * sessions that waited are flushed together by the relay's timer and share the newest list's
+ * bytes. Real time, not the configured ticker, because the timer runs in real time.
  *
  * <p>Lock order: the relay's state lock may be held when this session's monitor is taken, never
  * the reverse; and no transport call that may report a close ({@code close}, {@code abort}) is
@@ -53,7 +54,7 @@ final class Session implements ConnectionHandler {
   final ConnectionInfo info;
   private final Meters meters;
   private final long maxQueuedBytes;
-  private final long participantsIntervalNanos;
+  private final long membershipIntervalNanos;
 
   /** The nodeId this connection currently owns; written under the relay's state lock. */
   volatile String nodeId;
@@ -78,10 +79,10 @@ final class Session implements ConnectionHandler {
   private boolean outboxGrown;
   private long outboxBytes;
   private PendingSnapshot pendingSnapshot;
-  /** When the last snapshot was handed to the transport; meaningful once {@link #snapshotSent}. */
-  private long snapshotSentNanos;
-  private boolean snapshotSent;
-  /** A flush is scheduled for when the waiting snapshot may go. */
+  /** The interval slot in which membership changes were last handed to the transport, if ever. */
+  private long membershipSlot;
+  private boolean membershipSent;
+  /** A flush is scheduled for when the waiting membership changes may go. */
   private boolean wakeScheduled;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
@@ -99,7 +100,7 @@ final class Session implements ConnectionHandler {
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
     this.meters = meters;
     this.maxQueuedBytes = config.maxQueuedBytes();
-    this.participantsIntervalNanos = config.participantsInterval().toNanos();
+    this.membershipIntervalNanos = config.membershipInterval().toNanos();
     this.bucket = config.rateLimited()
         ? new TokenBucket(config.ticker(), config.rateLimitPerSecond(), config.rateLimitBurst())
         : null;
@@ -303,6 +304,7 @@ final class Session implements ConnectionHandler {
     synchronized (this) {
       long room = SEND_WINDOW - connection.queuedBytes();
       List<Outgoing> batch = null;
+      boolean membershipBatch = false;
       Object item;
       while ((item = outbox.peek()) != null) {
         if (item instanceof CloseRequest c) {
@@ -313,15 +315,16 @@ final class Session implements ConnectionHandler {
         if (room <= 0) {
           break; // resumed by onWritable()
         }
-        if (item instanceof PendingSnapshot && snapshotTooSoon()) {
-          break; // resumed by wake()
+        if (!membershipBatch && isMembership(item)) {
+          if (membershipMustWait()) {
+            break; // resumed by wake()
+          }
+          membershipBatch = true; // the rest of this flush goes with it
         }
         outbox.poll();
         Outgoing message;
         if (item instanceof PendingSnapshot snapshot) {
           pendingSnapshot = null;
-          snapshotSent = true;
-          snapshotSentNanos = System.nanoTime();
           message = snapshot.membership.message();
         } else {
           message = (Outgoing) item;
@@ -347,27 +350,31 @@ final class Session implements ConnectionHandler {
     }
   }
 
+  private static boolean isMembership(Object item) {
+    return item instanceof PendingSnapshot
+        || item instanceof Outgoing o && o.kind() == Outgoing.Kind.PRESENCE;
+  }
+
   /**
-   * {@link #flush()} unless the transport is still writing: then its {@link #onWritable()} flushes
-   * later, with whatever has queued up meanwhile, in one batch. What a broadcast uses, so that a
-   * join storm hands each busy connection one batch per drain, not one call per join.
+   * Whether the membership changes at the head of the outbox must wait for the next slot. If
+   * they may go, this slot is taken; if not, the relay's timer flushes this session when the next
+   * one begins. Under the monitor.
    */
-  /**
-   * Whether the snapshot at the head of the outbox must wait for the participants interval; if
-   * so, makes sure the relay's timer flushes this session once it has passed. Under the monitor.
-   */
-  private boolean snapshotTooSoon() {
-    if (!snapshotSent || participantsIntervalNanos == 0) {
+  private boolean membershipMustWait() {
+    if (membershipIntervalNanos == 0) {
       return false;
     }
-    long wait = snapshotSentNanos + participantsIntervalNanos - System.nanoTime();
-    if (wait <= 0) {
+    long now = System.nanoTime();
+    long slot = Math.floorDiv(now, membershipIntervalNanos);
+    if (!membershipSent || slot != membershipSlot) {
+      membershipSent = true;
+      membershipSlot = slot;
       return false;
     }
     if (!wakeScheduled) {
-      wakeScheduled = relay.schedule(this::wake, wait);
+      wakeScheduled = relay.schedule(this::wake, (slot + 1) * membershipIntervalNanos - now);
       if (!wakeScheduled) {
-        return false; // the relay is closed and has no timer any more: send it now
+        return false; // the relay is closed and has no timer any more: send them now
       }
     }
     return true;
@@ -384,6 +391,11 @@ final class Session implements ConnectionHandler {
     }
   }
 
+  /**
+   * {@link #flush()} unless the transport is still writing: then its {@link #onWritable()} flushes
+   * later, with whatever has queued up meanwhile, in one batch. What a broadcast uses, so that a
+   * join storm hands each busy connection one batch per drain, not one call per join.
+   */
   void flushIfIdle() {
     if (connection.queuedBytes() == 0) {
       flush();

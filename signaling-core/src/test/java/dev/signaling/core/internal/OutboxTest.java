@@ -71,26 +71,32 @@ class OutboxTest {
   }
 
   @Test
-  void aListDueWithinTheInterval_waitsForIt_andANewerOneReplacesIt_whileEventsGoOnAtOnce() {
-    Duration interval = Duration.ofMillis(800);
-    server = InMemoryTransport.start(
-        SignalingConfig.builder().participantsInterval(interval).build(), SignalingListener.NONE);
-    long start = System.nanoTime();
-    InMemoryTransport.Client a = join("a");
-    assertThat(a.next()).as("the first list never waits").isEqualTo(list("a"));
-    join("b");
-    join("c");
-    assertThat(a.next()).isEqualTo(presence("b"));
-    assertThat(a.next()).isEqualTo(presence("c"));
-    assertThat(a.next()).as("only the newest list, once the interval has passed").isEqualTo(list("a", "b", "c"));
-    // The first list went out after start, so the second cannot have come sooner than this.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(interval);
+  void membershipChangesWithinTheInterval_goTogetherLater_withOnlyTheNewestList() {
+    long interval = Duration.ofMillis(800).toNanos();
+    for (int attempt = 1; ; attempt++) {
+      server = InMemoryTransport.start(
+          SignalingConfig.builder().membershipInterval(Duration.ofNanos(interval)).build(), SignalingListener.NONE);
+      long before = System.nanoTime();
+      InMemoryTransport.Client a = join("a");
+      assertThat(a.next()).as("the first list never waits").isEqualTo(list("a"));
+      join("b");
+      join("c");
+      if (Math.floorDiv(before, interval) != Math.floorDiv(System.nanoTime(), interval) && attempt < 5) {
+        // A slot began meanwhile, so b's changes may have gone at once: not what this test is about.
+        server.close();
+        continue;
+      }
+      assertThat(a.next()).isEqualTo(presence("b"));
+      assertThat(a.next()).isEqualTo(presence("c"));
+      assertThat(a.next()).as("the list of b's join was replaced while it waited").isEqualTo(list("a", "b", "c"));
+      return;
+    }
   }
 
   @Test
-  void aMessageBehindAWaitingList_waitsBehindIt() {
+  void aMessageBehindWaitingMembershipChanges_waitsBehindThem() {
     server = InMemoryTransport.start(
-        SignalingConfig.builder().participantsInterval(Duration.ofMillis(300)).build(), SignalingListener.NONE);
+        SignalingConfig.builder().membershipInterval(Duration.ofMillis(300)).build(), SignalingListener.NONE);
     InMemoryTransport.Client a = join("a");
     assertThat(a.next()).isEqualTo(list("a"));
     InMemoryTransport.Client b = join("b");
@@ -98,13 +104,13 @@ class OutboxTest {
     b.send(signal);
     assertThat(a.next()).isEqualTo(presence("b"));
     assertThat(a.next()).isEqualTo(list("a", "b"));
-    assertThat(a.next()).as("in order, never ahead of the list").isEqualTo(signal);
+    assertThat(a.next()).as("in order, never ahead of them").isEqualTo(signal);
   }
 
   @Test
   void withAZeroInterval_everyListGoesAtOnce() {
     server = InMemoryTransport.start(
-        SignalingConfig.builder().participantsInterval(Duration.ZERO).build(), SignalingListener.NONE);
+        SignalingConfig.builder().membershipInterval(Duration.ZERO).build(), SignalingListener.NONE);
     InMemoryTransport.Client a = join("a");
     join("b");
     join("c");
