@@ -31,6 +31,8 @@ class ClientGroup implements Loop.Handler, AutoCloseable {
   /** Close code → connections the server closed with it (1006: no close frame). */
   final Map<Integer, Integer> closeCodes = new ConcurrentHashMap<>();
   volatile String firstError;
+  /** When the last upgrade of this group completed ({@link System#nanoTime()}). */
+  volatile long lastOpenNanos;
   private volatile boolean closing;
 
   /**
@@ -85,6 +87,7 @@ class ClientGroup implements Loop.Handler, AutoCloseable {
 
   @Override
   public void onOpen(WsConn c) {
+    lastOpenNanos = System.nanoTime();
     c.send(registers[c.index]);
   }
 

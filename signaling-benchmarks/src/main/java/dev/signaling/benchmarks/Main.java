@@ -1,7 +1,9 @@
 package dev.signaling.benchmarks;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entry point of {@code benchmarks.jar}.
@@ -47,21 +49,54 @@ public final class Main {
         See docs/performance.md.""");
   }
 
+  /**
+   * {@code run WORKLOAD KIND [ARG] [name=value...]}: one measurement, the server in a JVM of its
+   * own; prints the result, then the same as a {@link Results} line.
+   */
   private static void runOne(String[] args) throws Exception {
     String workload = args[0];
     ServerKind kind = ServerKind.of(args[1]);
-    int arg = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    Map<String, Long> o = new HashMap<>();
+    for (int i = 2; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      if (eq < 0) {
+        o.put("n", Long.parseLong(args[i])); // the plain ARG: a rate or a node count
+      } else {
+        o.put(args[i].substring(0, eq), Long.parseLong(args[i].substring(eq + 1)));
+      }
+    }
+    long warmup = o.getOrDefault("warmup", 3_000L);
+    long measure = o.getOrDefault("measure", 8_000L);
     boolean storm = workload.equals("joinstorm") || workload.equals("capacity");
     try (Target target = Target.spawn(kind, storm ? StormWorkload.SERVER_OPTIONS : List.of())) {
-      Object result = switch (workload) {
-        case "relay" -> RelayWorkload.run(target, 3_000, 8_000);
-        case "latency" -> LatencyWorkload.run(target, arg > 0 ? arg : 10_000, 3_000, 10_000);
-        case "fanout" -> FanoutWorkload.run(target, arg > 0 ? arg : 1_000, 2);
-        case "joinstorm" -> StormWorkload.joinStorm(target, arg > 0 ? arg : 500, 120);
-        case "capacity" -> StormWorkload.capacity(target, arg > 0 ? arg : 5_000);
+      Record result = switch (workload) {
+        case "relay" -> RelayWorkload.run(target, warmup, measure);
+        case "latency" -> LatencyWorkload.run(target, (int) (long) o.getOrDefault("n", 10_000L), warmup, measure);
+        case "fanout" -> FanoutWorkload.run(target, (int) (long) o.getOrDefault("n", 1_000L),
+            (int) (long) o.getOrDefault("rounds", 2L));
+        case "joinstorm" -> StormWorkload.joinStorm(target, (int) (long) o.getOrDefault("n", 500L),
+            o.getOrDefault("timeout", 120L));
+        case "capacity" -> StormWorkload.capacity(target, (int) (long) o.getOrDefault("n", 5_000L));
+        case "hold" -> hold(target, (int) (long) o.getOrDefault("n", 1_000L)); // diagnostics
         default -> throw new IllegalArgumentException("unknown workload: " + workload);
       };
       System.out.println(kind.label + " " + result);
+      System.out.println(Results.line(result));
     }
   }
+
+  private record Held(int nodes) {}
+
+  /** Registers {@code n} idle nodes and keeps them for a minute, e.g. for a heap histogram. */
+  private static Held hold(Target target, int n) throws Exception {
+    try (ClientGroup group = new ClientGroup("hold", target.port(), n, "n", 5, target.kind().sendsFullLists())) {
+      group.connectAll();
+      group.awaitSettled(120, java.util.concurrent.TimeUnit.SECONDS);
+      System.out.println("holding " + group.settledCount() + " nodes for 60 s; server " + target.stats());
+      System.out.flush();
+      Thread.sleep(60_000);
+      return new Held(group.settledCount());
+    }
+  }
+
 }

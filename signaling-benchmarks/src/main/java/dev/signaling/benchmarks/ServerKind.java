@@ -2,6 +2,7 @@ package dev.signaling.benchmarks;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.transport.javawebsocket.SignalingServer;
+import java.time.Duration;
 
 /** The servers a workload can run against. */
 enum ServerKind {
@@ -34,9 +35,18 @@ enum ServerKind {
     return this == OURS || this == CEILING_FULL;
   }
 
-  /** The configuration our server runs with in every workload: the rate limit is off. */
+  /**
+   * The configuration our server runs with in every workload: the rate limit is off. The system
+   * property {@code bench.membershipInterval} (milliseconds, 0 = off) overrides the membership
+   * interval, for before/after runs: {@code -Dbench.serverJvmArgs=-Dbench.membershipInterval=0}.
+   */
   static SignalingConfig oursConfig() {
-    return SignalingConfig.builder().noRateLimit().build();
+    SignalingConfig.Builder config = SignalingConfig.builder().noRateLimit();
+    String interval = System.getProperty("bench.membershipInterval");
+    if (interval != null) {
+      config.membershipInterval(Duration.ofMillis(Long.parseLong(interval)));
+    }
+    return config.build();
   }
 
   /** Starts this server in the current JVM on a loopback ephemeral port. */
@@ -65,7 +75,8 @@ enum ServerKind {
     String stats() {
       if (server instanceof SignalingServer ours) {
         var m = ours.hub().metrics();
-        return "closes=" + m.closes() + " errors=" + m.errors() + " open=" + m.connectionsOpen() + " nodes=" + m.nodesRegistered();
+        return "closes=" + m.closes() + " errors=" + m.errors() + " open=" + m.connectionsOpen() + " nodes=" + m.nodesRegistered()
+            + " out=" + m.messagesOut() + " bytesOut=" + m.bytesOut();
       }
       return "-";
     }

@@ -17,8 +17,8 @@ final class StormWorkload {
 
   private StormWorkload() {}
 
-  /** The result of one storm; {@code millis} is NaN if not every node settled before the timeout. */
-  record Result(int n, double millis, int settled, Target.Peak peakHeap, int closed, long bytesPerConnection,
+  /** The result of one storm; {@code millis} is NaN if not every node settled before the timeout; {@code openMillis}: until the last upgrade completed. */
+  record Result(int n, double millis, double openMillis, int settled, Target.Peak peakHeap, int closed, long bytesPerConnection,
       double serverCpuSeconds, double generatorCpuSeconds, String problems) {}
 
   /**
@@ -55,7 +55,8 @@ final class StormWorkload {
       }
       String problems = "server " + target.stats() + "; client close codes " + storm.closeCodes + ", errors " + storm.errors.get()
           + (storm.firstError == null ? "" : " (first: " + storm.firstError + ")");
-      return new Result(n, millis, storm.settledCount(), peak,
+      double openMillis = (storm.lastOpenNanos - t0) / 1e6;
+      return new Result(n, millis, openMillis, storm.settledCount(), peak,
           storm.closedByServer.get() + storm.errors.get(), perConnection, serverCpu, generatorCpu, problems);
     }
   }

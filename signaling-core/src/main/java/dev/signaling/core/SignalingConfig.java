@@ -31,6 +31,7 @@ public final class SignalingConfig {
   private final long maxQueuedBytes;
   private final Duration handshakeTimeout;
   private final Duration pingInterval;
+  private final Duration membershipInterval;
   private final Ticker ticker;
 
   private SignalingConfig(Builder b) {
@@ -49,6 +50,7 @@ public final class SignalingConfig {
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.handshakeTimeout = b.handshakeTimeout;
     this.pingInterval = b.pingInterval;
+    this.membershipInterval = b.membershipInterval;
     this.ticker = b.ticker;
   }
 
@@ -153,6 +155,20 @@ public final class SignalingConfig {
     return pingInterval;
   }
 
+  /**
+   * How often at most membership changes ({@code presence} and {@code participants}) go out to
+   * one client. After a batch, further changes wait for the next slot of this length (slots are
+   * the same for every client), together with whatever is queued behind them, and then go in one
+   * batch; a {@code participants} list that waits is replaced by a newer one. Events are never
+   * dropped or reordered, only delayed by at most one interval, and the first list a connection
+   * gets never waits. A join storm of N nodes thus costs each client one batch per interval
+   * instead of N writes and N lists. {@link Duration#ZERO} sends every change at once. Default
+   * 50 ms.
+   */
+  public Duration membershipInterval() {
+    return membershipInterval;
+  }
+
   /** The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}. */
   public Ticker ticker() {
     return ticker;
@@ -172,7 +188,8 @@ public final class SignalingConfig {
         + ", rateLimitBurst=" + rateLimitBurst
         + ", maxQueuedBytes=" + maxQueuedBytes
         + ", handshakeTimeout=" + handshakeTimeout
-        + ", pingInterval=" + pingInterval + '}';
+        + ", pingInterval=" + pingInterval
+        + ", membershipInterval=" + membershipInterval + '}';
   }
 
   /** Builds a {@link SignalingConfig}; {@link #build()} rejects values that make no sense. */
@@ -192,6 +209,7 @@ public final class SignalingConfig {
     private long maxQueuedBytes = 8L << 20;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration pingInterval = Duration.ofSeconds(30);
+    private Duration membershipInterval = Duration.ofMillis(50);
     private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
@@ -212,6 +230,7 @@ public final class SignalingConfig {
       maxQueuedBytes = c.maxQueuedBytes;
       handshakeTimeout = c.handshakeTimeout;
       pingInterval = c.pingInterval;
+      membershipInterval = c.membershipInterval;
       ticker = c.ticker;
     }
 
@@ -310,6 +329,12 @@ public final class SignalingConfig {
       return this;
     }
 
+    /** See {@link SignalingConfig#membershipInterval()}. */
+    public Builder membershipInterval(Duration interval) {
+      this.membershipInterval = Objects.requireNonNull(interval, "membershipInterval");
+      return this;
+    }
+
     /** See {@link SignalingConfig#ticker()}. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -338,6 +363,9 @@ public final class SignalingConfig {
       }
       positive("handshakeTimeout", handshakeTimeout);
       positive("pingInterval", pingInterval);
+      if (membershipInterval.isNegative()) {
+        throw new IllegalArgumentException("membershipInterval must be >= 0: " + membershipInterval);
+      }
       return new SignalingConfig(this);
     }
 

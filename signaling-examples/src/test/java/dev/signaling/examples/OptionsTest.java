@@ -40,6 +40,8 @@ class OptionsTest {
       new Case("--handshake-timeout", "HANDSHAKE_TIMEOUT", "500ms", Duration.ofMillis(500),
           o -> o.config().handshakeTimeout()),
       new Case("--ping-interval", "PING_INTERVAL", "2m", Duration.ofMinutes(2), o -> o.config().pingInterval()),
+      new Case("--membership-interval", "MEMBERSHIP_INTERVAL", "200ms", Duration.ofMillis(200),
+          o -> o.config().membershipInterval()),
       new Case("--tls-keystore", "TLS_KEYSTORE", "/etc/signaling/server.p12", Path.of("/etc/signaling/server.p12"),
           o -> o.tls().path()),
       new Case("--tls-keystore-password", "TLS_KEYSTORE_PASSWORD", "pw", "pw", o -> o.tls().password()),
@@ -112,6 +114,12 @@ class OptionsTest {
   void theHelpListsNoSettingThatIsNotTested() {
     long listed = Options.USAGE.lines().filter(l -> l.startsWith("  --")).count();
     assertThat(listed).isEqualTo(CASES.size());
+  }
+
+  @Test
+  void aZeroParticipantsInterval_switchesPacingOff() {
+    assertThat(Options.parse(new String[] {"--membership-interval", "0"}, Map.of()).config().membershipInterval())
+        .isEqualTo(Duration.ZERO);
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,7 +75,7 @@ public final class Relay {
    * server re-publishes it; these then win over the older roles the re-publication carries.
    */
   private final HashMap<String, Event.AssignRoles> orphanRoles = new HashMap<>();
-  /** Guarded by stateLock. */
+  /** Guarded by stateLock; also written under this, so that {@link #schedule} can read it. */
   private boolean closed;
   /** Non-null while re-building the replica after a log reset; guarded by stateLock. */
   private Resync resync;
@@ -86,6 +88,8 @@ public final class Relay {
   private final ConcurrentHashMap<String, String> remoteRoutes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicLong connectionNumbers = new AtomicLong();
+  /** Flushes sessions whose participants list waits for its interval; started on first use. */
+  private ScheduledThreadPoolExecutor timer;
   private volatile Membership membership = Membership.EMPTY;
 
   /** Creates a relay; use {@link dev.signaling.core.SignalingHub#create} instead. */
@@ -172,7 +176,12 @@ public final class Relay {
       if (closed) {
         return;
       }
-      closed = true;
+      synchronized (this) {
+        closed = true;
+        if (timer != null) {
+          timer.shutdownNow(); // what it would flush, the shutdown below flushes
+        }
+      }
       all = new ArrayList<>(sessions.values());
       for (Session s : all) {
         s.enqueueClose(1001, "server shutting down");
@@ -185,6 +194,29 @@ public final class Relay {
     }
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  /**
+   * Runs {@code task} on the relay's timer thread after {@code delayNanos}; false once the relay
+   * is closed. The thread starts at the first call, so a hub that never delays a list has none.
+   */
+  synchronized boolean schedule(Runnable task, long delayNanos) {
+    if (closed) {
+      return false;
+    }
+    if (timer == null) {
+      timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "signaling-participants-timer");
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+    try {
+      timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
     }
   }
 

@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * waits here, where a newer {@code participants} snapshot can replace an older one that is still
  * unsent, and where the slow-consumer limit is enforced. Enqueue order is delivery order.
  *
+ * <p>Membership changes ({@code presence} and {@code participants}) go out at most once per slot
+ * of {@link SignalingConfig#membershipInterval()}: after a batch, further ones wait here for
+ * the next slot, with everything behind them, and then go in one batch with one list in it (a
+ * waiting list is replaced by a newer one). Slots are the same for every session, so the
+ * sessions that waited are flushed together by the relay's timer and share the newest list's
+ * bytes. Real time, not the configured ticker, because the timer runs in real time.
+ *
  * <p>Lock order: the relay's state lock may be held when this session's monitor is taken, never
  * the reverse; and no transport call that may report a close ({@code close}, {@code abort}) is
  * made while the monitor is held.
@@ -30,6 +37,12 @@ import org.slf4j.LoggerFactory;
 final class Session implements ConnectionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  /**
+   * An outbox that held more items than this is replaced once empty: an array deque never
+   * shrinks, and after a join storm every idle connection would keep its storm-sized array.
+   */
+  private static final int SHRINK_ABOVE = 64;
 
   /** Unsent bytes the transport may hold before further messages wait in the outbox. */
   static final int SEND_WINDOW = 64 * 1024;
@@ -41,6 +54,7 @@ final class Session implements ConnectionHandler {
   final ConnectionInfo info;
   private final Meters meters;
   private final long maxQueuedBytes;
+  private final long membershipIntervalNanos;
 
   /** The nodeId this connection currently owns; written under the relay's state lock. */
   volatile String nodeId;
@@ -60,9 +74,16 @@ final class Session implements ConnectionHandler {
   private boolean rateErrorSent;
 
   // Outbound side: guarded by this.
-  private final ArrayDeque<Object> outbox = new ArrayDeque<>();
+  private ArrayDeque<Object> outbox = new ArrayDeque<>();
+  /** The outbox held more than {@link #SHRINK_ABOVE} items since it was last empty. */
+  private boolean outboxGrown;
   private long outboxBytes;
   private PendingSnapshot pendingSnapshot;
+  /** The interval slot in which membership changes were last handed to the transport, if ever. */
+  private long membershipSlot;
+  private boolean membershipSent;
+  /** A flush is scheduled for when the waiting membership changes may go. */
+  private boolean wakeScheduled;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
   /**
@@ -79,6 +100,7 @@ final class Session implements ConnectionHandler {
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
     this.meters = meters;
     this.maxQueuedBytes = config.maxQueuedBytes();
+    this.membershipIntervalNanos = config.membershipInterval().toNanos();
     this.bucket = config.rateLimited()
         ? new TokenBucket(config.ticker(), config.rateLimitPerSecond(), config.rateLimitBurst())
         : null;
@@ -208,6 +230,7 @@ final class Session implements ConnectionHandler {
 
   private boolean append(Outgoing message) {
     outbox.add(message);
+    outboxGrown |= outbox.size() > SHRINK_ABOVE;
     outboxBytes += message.size();
     backlog = true;
     return outboxBytes + connection.queuedBytes() > maxQueuedBytes;
@@ -281,6 +304,7 @@ final class Session implements ConnectionHandler {
     synchronized (this) {
       long room = SEND_WINDOW - connection.queuedBytes();
       List<Outgoing> batch = null;
+      boolean membershipBatch = false;
       Object item;
       while ((item = outbox.peek()) != null) {
         if (item instanceof CloseRequest c) {
@@ -290,6 +314,12 @@ final class Session implements ConnectionHandler {
         }
         if (room <= 0) {
           break; // resumed by onWritable()
+        }
+        if (!membershipBatch && isMembership(item)) {
+          if (membershipMustWait()) {
+            break; // resumed by wake()
+          }
+          membershipBatch = true; // the rest of this flush goes with it
         }
         outbox.poll();
         Outgoing message;
@@ -310,9 +340,54 @@ final class Session implements ConnectionHandler {
         sendAll(batch); // under the monitor, so that no direct send overtakes them
       }
       backlog = !outbox.isEmpty() && close == null;
+      if (outboxGrown && outbox.isEmpty()) {
+        outbox = new ArrayDeque<>();
+        outboxGrown = false;
+      }
     }
     if (close != null) {
       connection.close(close.code, close.reason);
+    }
+  }
+
+  private static boolean isMembership(Object item) {
+    return item instanceof PendingSnapshot
+        || item instanceof Outgoing o && o.kind() == Outgoing.Kind.PRESENCE;
+  }
+
+  /**
+   * Whether the membership changes at the head of the outbox must wait for the next slot. If
+   * they may go, this slot is taken; if not, the relay's timer flushes this session when the next
+   * one begins. Under the monitor.
+   */
+  private boolean membershipMustWait() {
+    if (membershipIntervalNanos == 0) {
+      return false;
+    }
+    long now = System.nanoTime();
+    long slot = Math.floorDiv(now, membershipIntervalNanos);
+    if (!membershipSent || slot != membershipSlot) {
+      membershipSent = true;
+      membershipSlot = slot;
+      return false;
+    }
+    if (!wakeScheduled) {
+      wakeScheduled = relay.schedule(this::wake, (slot + 1) * membershipIntervalNanos - now);
+      if (!wakeScheduled) {
+        return false; // the relay is closed and has no timer any more: send them now
+      }
+    }
+    return true;
+  }
+
+  private void wake() {
+    synchronized (this) {
+      wakeScheduled = false;
+    }
+    try {
+      flush();
+    } catch (RuntimeException | Error e) {
+      fail(e);
     }
   }
 

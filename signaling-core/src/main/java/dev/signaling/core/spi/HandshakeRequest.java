@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * What the client's WebSocket upgrade request said, as far as the core may want to know it
@@ -23,9 +22,7 @@ public record HandshakeRequest(
   public HandshakeRequest {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(query, "query");
-    TreeMap<String, List<String>> copy = new TreeMap<>();
-    headers.forEach((name, values) -> copy.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-    headers = java.util.Collections.unmodifiableMap(copy);
+    headers = CompactHeaders.of(headers);
   }
 
   /** A request to {@code "/"} with no headers and no address (for in-memory transports). */

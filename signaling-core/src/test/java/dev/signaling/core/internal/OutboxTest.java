@@ -6,12 +6,16 @@ import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.testkit.InMemoryTransport;
 import dev.signaling.core.testkit.TestClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What waits for a connection that does not read: snapshot replacement and the slow-consumer limit. */
+/**
+ * What waits for a connection: snapshot replacement, the participants interval, and the
+ * slow-consumer limit.
+ */
 class OutboxTest {
 
   private InMemoryTransport server;
@@ -67,6 +71,57 @@ class OutboxTest {
   }
 
   @Test
+  void membershipChangesWithinTheInterval_goTogetherLater_withOnlyTheNewestList() {
+    long interval = Duration.ofMillis(800).toNanos();
+    for (int attempt = 1; ; attempt++) {
+      server = InMemoryTransport.start(
+          SignalingConfig.builder().membershipInterval(Duration.ofNanos(interval)).build(), SignalingListener.NONE);
+      long before = System.nanoTime();
+      InMemoryTransport.Client a = join("a");
+      assertThat(a.next()).as("the first list never waits").isEqualTo(list("a"));
+      join("b");
+      join("c");
+      if (Math.floorDiv(before, interval) != Math.floorDiv(System.nanoTime(), interval) && attempt < 5) {
+        // A slot began meanwhile, so b's changes may have gone at once: not what this test is about.
+        server.close();
+        continue;
+      }
+      assertThat(a.next()).isEqualTo(presence("b"));
+      assertThat(a.next()).isEqualTo(presence("c"));
+      assertThat(a.next()).as("the list of b's join was replaced while it waited").isEqualTo(list("a", "b", "c"));
+      return;
+    }
+  }
+
+  @Test
+  void aMessageBehindWaitingMembershipChanges_waitsBehindThem() {
+    server = InMemoryTransport.start(
+        SignalingConfig.builder().membershipInterval(Duration.ofMillis(300)).build(), SignalingListener.NONE);
+    InMemoryTransport.Client a = join("a");
+    assertThat(a.next()).isEqualTo(list("a"));
+    InMemoryTransport.Client b = join("b");
+    String signal = "{\"type\":\"signal\",\"from\":\"b\",\"to\":\"a\",\"payload\":1}";
+    b.send(signal);
+    assertThat(a.next()).isEqualTo(presence("b"));
+    assertThat(a.next()).isEqualTo(list("a", "b"));
+    assertThat(a.next()).as("in order, never ahead of them").isEqualTo(signal);
+  }
+
+  @Test
+  void withAZeroInterval_everyListGoesAtOnce() {
+    server = InMemoryTransport.start(
+        SignalingConfig.builder().membershipInterval(Duration.ZERO).build(), SignalingListener.NONE);
+    InMemoryTransport.Client a = join("a");
+    join("b");
+    join("c");
+    assertThat(a.next()).isEqualTo(list("a"));
+    assertThat(a.next()).isEqualTo(presence("b"));
+    assertThat(a.next()).isEqualTo(list("a", "b"));
+    assertThat(a.next()).isEqualTo(presence("c"));
+    assertThat(a.next()).isEqualTo(list("a", "b", "c"));
+  }
+
+  @Test
   void aConnectionThatDoesNotReadIsClosedAsSlowConsumer_othersAreUnaffected() {
     server = InMemoryTransport.start(
         SignalingConfig.builder().maxQueuedBytes(200_000).noRateLimit().build(), SignalingListener.NONE);
@@ -89,6 +144,14 @@ class OutboxTest {
     sender.send(bigSignal("s", "o", 10));
     assertThat(other.next()).startsWith("{\"type\":\"participants\"");
     assertThat(other.next()).isEqualTo(bigSignal("s", "o", 10));
+  }
+
+  private static String list(String... ids) {
+    List<String> entries = new ArrayList<>();
+    for (String id : ids) {
+      entries.add(entry(id));
+    }
+    return "{\"type\":\"participants\",\"participants\":[" + String.join(",", entries) + "]}";
   }
 
   private static String entry(String id) {

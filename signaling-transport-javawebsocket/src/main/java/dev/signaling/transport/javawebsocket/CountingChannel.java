@@ -25,12 +25,18 @@ final class CountingChannel implements ByteChannel {
 
   private final SocketChannel channel;
   private final SignalingSocket socket;
-  /** Selector thread only. */
-  private final ByteBuffer[] batch = new ByteBuffer[MAX_BUFFERS];
+  /** Shared by every channel of the endpoint: only its selector thread writes. */
+  private final ByteBuffer[] batch;
 
-  CountingChannel(SocketChannel channel, SignalingSocket socket) {
+  CountingChannel(SocketChannel channel, SignalingSocket socket, ByteBuffer[] batch) {
     this.channel = channel;
     this.socket = socket;
+    this.batch = batch;
+  }
+
+  /** The array that {@link #CountingChannel}s of one selector thread share. */
+  static ByteBuffer[] newBatch() {
+    return new ByteBuffer[MAX_BUFFERS];
   }
 
   @Override

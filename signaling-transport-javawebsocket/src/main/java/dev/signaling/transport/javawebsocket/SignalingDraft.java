@@ -15,8 +15,8 @@ import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.Handshakedata;
 
 /**
- * RFC 6455 with the four things the stock draft lacks for us. One instance per connection (the
- * library copies it through {@link #copyInstance()} when the handshake arrives).
+ * RFC 6455 with the four things the stock draft lacks for us. One instance per connection, copied
+ * from the endpoint's {@link #template} when the handshake arrives.
  *
  * <ul>
  *   <li>Every frame from a client must be masked (RFC 6455 §5.1); the stock draft accepts
@@ -53,9 +53,36 @@ final class SignalingDraft extends Draft_6455 {
     this.queued = queued;
   }
 
+  /** The queued-bytes counter of the socket whose upgrade this thread is decoding. */
+  private static final ThreadLocal<AtomicLong> UPGRADING = new ThreadLocal<>();
+
+  /**
+   * The draft an endpoint offers to every socket. Java-WebSocket keeps the offered drafts for a
+   * socket's lifetime and copies the matching one at the upgrade, so one shared template saves
+   * a draft (with its SecureRandom and lists) per connection; the copy is bound to its socket
+   * through {@link #bindingUpgrades}.
+   */
+  static SignalingDraft template(int maxMessageBytes) {
+    return new SignalingDraft(maxMessageBytes, null);
+  }
+
+  /** Runs the decoding of a socket's upgrade request, so that the draft copied in it counts into {@code queued}. */
+  static void bindingUpgrades(AtomicLong queued, Runnable decode) {
+    UPGRADING.set(queued);
+    try {
+      decode.run();
+    } finally {
+      UPGRADING.remove();
+    }
+  }
+
   @Override
   public Draft copyInstance() {
-    return new SignalingDraft(maxMessageBytes, queued);
+    AtomicLong counter = queued != null ? queued : UPGRADING.get();
+    if (counter == null) {
+      throw new IllegalStateException("the draft template is only copied while an upgrade is decoded");
+    }
+    return new SignalingDraft(maxMessageBytes, counter);
   }
 
   @Override

@@ -69,13 +69,13 @@ final class SignalingSocket extends WebSocketImpl {
 
   private record Close(int code, String reason, boolean remote) {}
 
-  static SignalingSocket create(WebSocketEndpoint endpoint, String id, int maxMessageBytes) {
+  static SignalingSocket create(WebSocketEndpoint endpoint, String id) {
     AtomicLong queued = new AtomicLong();
-    return new SignalingSocket(endpoint, id, queued, new SignalingDraft(maxMessageBytes, queued));
+    return new SignalingSocket(endpoint, id, queued, endpoint.drafts());
   }
 
-  private SignalingSocket(WebSocketEndpoint endpoint, String id, AtomicLong queued, SignalingDraft draft) {
-    super(endpoint, List.of(draft));
+  private SignalingSocket(WebSocketEndpoint endpoint, String id, AtomicLong queued, List<Draft> drafts) {
+    super(endpoint, drafts);
     this.endpoint = endpoint;
     this.id = id;
     this.queued = queued;
@@ -141,7 +141,8 @@ final class SignalingSocket extends WebSocketImpl {
       state = State.UPGRADED;
       ByteBuffer received = ByteBuffer.wrap(head, 0, headLength);
       head = null;
-      super.decode(received); // the whole head, and any frames that came with it
+      // The whole head, and any frames that came with it; the draft copied for it counts into queued.
+      SignalingDraft.bindingUpgrades(queued, () -> super.decode(received));
     }
   }
 
@@ -258,6 +259,7 @@ final class SignalingSocket extends WebSocketImpl {
     Future<?> timeout = handshakeTimeout;
     if (timeout != null) {
       timeout.cancel(false);
+      handshakeTimeout = null; // not kept for the connection's lifetime
     }
   }
 

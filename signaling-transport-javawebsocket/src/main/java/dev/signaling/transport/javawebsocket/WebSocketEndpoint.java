@@ -61,12 +61,17 @@ final class WebSocketEndpoint extends WebSocketServer {
   private final AtomicLong ids = new AtomicLong();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private volatile boolean shuttingDown;
+  /** What every socket is offered: one shared template (see {@link SignalingDraft#template}). */
+  private final List<Draft> drafts;
+  /** The gathering-write array of the one selector thread, shared by all its channels. */
+  private final ByteBuffer[] writeBatch = CountingChannel.newBatch();
 
   WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub, SSLContext tls,
       AllowedOrigins allowedOrigins) {
     super(boundChannel);
     this.hub = hub;
     this.config = hub.config();
+    this.drafts = List.of(SignalingDraft.template(config.maxMessageBytes()));
     this.tls = tls;
     this.allowedOrigins = allowedOrigins;
     int port = getPort();
@@ -109,6 +114,11 @@ final class WebSocketEndpoint extends WebSocketServer {
       }
       timer.shutdownNow();
     }
+  }
+
+  /** The drafts offered to a new socket. */
+  List<Draft> drafts() {
+    return drafts;
   }
 
   /** From now on {@code /health} and new upgrades answer {@code 503}. */
@@ -270,7 +280,7 @@ final class WebSocketEndpoint extends WebSocketServer {
     @Override
     public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
       SignalingSocket socket =
-          SignalingSocket.create(WebSocketEndpoint.this, "c" + ids.incrementAndGet(), config.maxMessageBytes());
+          SignalingSocket.create(WebSocketEndpoint.this, "c" + ids.incrementAndGet());
       sockets.add(socket);
       try {
         socket.setHandshakeTimeout(timer.schedule(socket::handshakeTimedOut,
@@ -285,7 +295,7 @@ final class WebSocketEndpoint extends WebSocketServer {
     public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
       SignalingSocket socket = (SignalingSocket) key.attachment();
       if (tls == null) {
-        return new CountingChannel(channel, socket);
+        return new CountingChannel(channel, socket, writeBatch);
       }
       try {
         SSLEngine engine = tls.createSSLEngine();

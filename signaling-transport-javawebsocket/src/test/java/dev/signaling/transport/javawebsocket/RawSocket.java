@@ -34,6 +34,8 @@ final class RawSocket implements AutoCloseable {
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
+  /** Length of the {@code 101} answer {@link #upgrade} read. */
+  private int upgradeAnswerBytes;
 
   /** A frame as received. */
   record Frame(boolean fin, int opcode, byte[] payload) {
@@ -115,7 +117,13 @@ final class RawSocket implements AutoCloseable {
     write(upgradeRequest(path, extraHeaders));
     String head = readHead();
     assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
+    upgradeAnswerBytes = head.length();
     return this;
+  }
+
+  /** Bytes of the {@code 101} answer that {@link #upgrade} read. */
+  int upgradeAnswerBytes() {
+    return upgradeAnswerBytes;
   }
 
   /** A complete WebSocket upgrade request for {@code path}, with extra header lines. */

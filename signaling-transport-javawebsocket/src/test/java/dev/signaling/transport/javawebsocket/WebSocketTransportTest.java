@@ -145,6 +145,8 @@ class WebSocketTransportTest {
           "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"\\u00e9\\ud83d\\ude00\\/\\\" é😀 日本\"}",
           "{\"payload\":{\"sdp\":\"v=0\\r\\no=- 46117 2 IN IP4 127.0.0.1\\r\\n\"},\"type\":\"signal\",\"to\":\"b\",\"from\":\"a\"}",
           "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"" + "x".repeat(200) + "\"}",
+          // Over OutboundFrame.SHARE_ABOVE: header and shared payload go as two buffers.
+          "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"" + "y".repeat(2_000) + "\"}",
           "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":\"" + "é".repeat(40_000) + "\"}");
       for (String signal : signals) {
         a.send(signal);
