@@ -88,7 +88,7 @@ public final class Relay {
   private final ConcurrentHashMap<String, String> remoteRoutes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicLong connectionNumbers = new AtomicLong();
-  /** Flushes sessions whose participants list waits for its interval; started on first use. */
+  /** Flushes sessions whose membership changes wait for their next slot; started on first use. */
   private ScheduledThreadPoolExecutor timer;
   private volatile Membership membership = Membership.EMPTY;
 
@@ -199,7 +199,7 @@ public final class Relay {
 
   /**
    * Runs {@code task} on the relay's timer thread after {@code delayNanos}; false once the relay
-   * is closed. The thread starts at the first call, so a hub that never delays a list has none.
+   * is closed. The thread starts at the first call, so a hub that never delays a change has none.
    */
   synchronized boolean schedule(Runnable task, long delayNanos) {
     if (closed) {
@@ -207,7 +207,7 @@ public final class Relay {
     }
     if (timer == null) {
       timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "signaling-participants-timer");
+        Thread thread = new Thread(runnable, "signaling-membership-timer");
         thread.setDaemon(true);
         return thread;
       });
