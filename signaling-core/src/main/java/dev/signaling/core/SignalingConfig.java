@@ -160,8 +160,8 @@ public final class SignalingConfig {
    * one client. After a batch, further changes wait for the next slot of this length (slots are
    * the same for every client), together with whatever is queued behind them, and then go in one
    * batch; a {@code participants} list that waits is replaced by a newer one. Events are never
-   * dropped or reordered, only delayed by at most one interval, and the first list a connection
-   * gets never waits. A join storm of N nodes thus costs each client one batch per interval
+   * dropped or reordered, only delayed by at most one interval; the first list a connection gets
+   * never waits, nor does anything before a close the server queues. A join storm of N nodes thus costs each client one batch per interval
    * instead of N writes and N lists. {@link Duration#ZERO} sends every change at once. Default
    * 50 ms.
    */

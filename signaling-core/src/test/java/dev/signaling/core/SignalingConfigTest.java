@@ -24,6 +24,7 @@ class SignalingConfigTest {
     assertThat(c.maxQueuedBytes()).isEqualTo(8L << 20);
     assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.membershipInterval()).isEqualTo(Duration.ofMillis(50));
   }
 
   @Test
@@ -34,12 +35,16 @@ class SignalingConfigTest {
         .hasMessageContaining("rateLimitBurst");
     assertThatThrownBy(() -> SignalingConfig.builder().pingInterval(Duration.ZERO).build())
         .hasMessageContaining("pingInterval");
+    assertThatThrownBy(() -> SignalingConfig.builder().membershipInterval(Duration.ofMillis(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("membershipInterval");
+    assertThat(SignalingConfig.builder().membershipInterval(Duration.ZERO).build().membershipInterval())
+        .as("zero switches pacing off").isZero();
   }
 
   @Test
   void toBuilderKeepsEveryValue() {
     SignalingConfig c = SignalingConfig.builder().duplicatePolicy(DuplicatePolicy.REJECT).noRateLimit()
-        .maxQueuedBytes(5).build();
+        .maxQueuedBytes(5).membershipInterval(Duration.ofMillis(7)).build();
     SignalingConfig copy = c.toBuilder().build();
     assertThat(copy.toString()).isEqualTo(c.toString());
     assertThat(copy.rateLimited()).isFalse();

@@ -361,8 +361,8 @@ final class Session implements ConnectionHandler {
    * one begins. Under the monitor.
    */
   private boolean membershipMustWait() {
-    if (membershipIntervalNanos == 0) {
-      return false;
+    if (membershipIntervalNanos == 0 || closing) {
+      return false; // a queued close waits for nothing: what is before it goes now
     }
     long now = System.nanoTime();
     long slot = Math.floorDiv(now, membershipIntervalNanos);

@@ -108,6 +108,19 @@ class OutboxTest {
   }
 
   @Test
+  void membershipChangesStillWaiting_goOutBeforeTheShutdownClose() {
+    server = InMemoryTransport.start(
+        SignalingConfig.builder().membershipInterval(Duration.ofMinutes(10)).build(), SignalingListener.NONE);
+    InMemoryTransport.Client a = join("a");
+    assertThat(a.next()).isEqualTo(list("a"));
+    join("b"); // waits for the next 10-minute slot
+    server.hub().close();
+    assertThat(a.next()).isEqualTo(presence("b"));
+    assertThat(a.next()).isEqualTo(list("a", "b"));
+    assertThat(a.awaitClose()).isEqualTo(new TestClient.CloseStatus(1001, "server shutting down"));
+  }
+
+  @Test
   void withAZeroInterval_everyListGoesAtOnce() {
     server = InMemoryTransport.start(
         SignalingConfig.builder().membershipInterval(Duration.ZERO).build(), SignalingListener.NONE);
