@@ -363,11 +363,15 @@ public final class SignalingConfig {
       }
       positive("handshakeTimeout", handshakeTimeout);
       positive("pingInterval", pingInterval);
-      if (membershipInterval.isNegative()) {
-        throw new IllegalArgumentException("membershipInterval must be >= 0: " + membershipInterval);
+      if (membershipInterval.isNegative() || membershipInterval.compareTo(MAX_NANOS) > 0) {
+        throw new IllegalArgumentException(
+            "membershipInterval must be >= 0 and fit in a long of nanoseconds: " + membershipInterval);
       }
       return new SignalingConfig(this);
     }
+
+    /** The longest duration whose nanoseconds fit in a long (the relay measures with nanoTime). */
+    private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
     private static void positive(String name, long value) {
       if (value <= 0) {

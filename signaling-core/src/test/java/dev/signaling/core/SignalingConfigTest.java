@@ -37,6 +37,9 @@ class SignalingConfigTest {
         .hasMessageContaining("pingInterval");
     assertThatThrownBy(() -> SignalingConfig.builder().membershipInterval(Duration.ofMillis(-1)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("membershipInterval");
+    assertThatThrownBy(() -> SignalingConfig.builder().membershipInterval(Duration.ofDays(200_000)).build())
+        .as("beyond what nanoTime arithmetic can hold")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("membershipInterval");
     assertThat(SignalingConfig.builder().membershipInterval(Duration.ZERO).build().membershipInterval())
         .as("zero switches pacing off").isZero();
   }

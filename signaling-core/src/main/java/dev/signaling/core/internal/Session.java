@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * bytes. Real time, not the configured ticker, because the timer runs in real time.
  *
  * <p>Lock order: the relay's state lock may be held when this session's monitor is taken, never
- * the reverse; and no transport call that may report a close ({@code close}, {@code abort}) is
+ * the reverse; the relay's own monitor (its timer) is taken last, under either; and no transport call that may report a close ({@code close}, {@code abort}) is
  * made while the monitor is held.
  */
 final class Session implements ConnectionHandler {
