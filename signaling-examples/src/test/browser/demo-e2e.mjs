@@ -156,7 +156,9 @@ async function stopChromium(chromiumProcess) {
     await exited;
     clearTimeout(killer);
   }
-  await rm(userDataDir, { recursive: true, force: true });
+  // Chromium's helper processes (crashpad, zygote) may still be writing to the profile for a
+  // moment after the browser process exited: rm retries on ENOTEMPTY/EBUSY.
+  await rm(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /** What a page shows: read from the DOM, the way a person would read it. */
