@@ -1,6 +1,5 @@
 package dev.signaling.core;
 
-import dev.signaling.core.spi.HandshakeRequest;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

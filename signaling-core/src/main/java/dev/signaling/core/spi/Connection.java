@@ -1,5 +1,6 @@
 package dev.signaling.core.spi;
 
+import dev.signaling.core.HandshakeRequest;
 import java.util.List;
 
 /**

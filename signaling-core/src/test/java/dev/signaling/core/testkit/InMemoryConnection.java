@@ -2,7 +2,7 @@ package dev.signaling.core.testkit;
 
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
-import dev.signaling.core.spi.HandshakeRequest;
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.signaling.transport.javawebsocket;
 
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
-import dev.signaling.core.spi.HandshakeRequest;
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
 import java.nio.ByteBuffer;
 import java.util.List;

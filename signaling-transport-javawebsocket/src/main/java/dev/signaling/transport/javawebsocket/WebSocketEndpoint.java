@@ -2,7 +2,7 @@ package dev.signaling.transport.javawebsocket;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
-import dev.signaling.core.spi.HandshakeRequest;
+import dev.signaling.core.HandshakeRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.spi.HandshakeRequest;
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
 import dev.signaling.core.testkit.TestClient;
 import java.net.URI;

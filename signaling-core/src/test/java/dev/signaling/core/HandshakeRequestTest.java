@@ -1,4 +1,4 @@
-package dev.signaling.core.spi;
+package dev.signaling.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.signaling.core.spi;
+package dev.signaling.core;
 
 import java.net.InetSocketAddress;
 import java.util.List;

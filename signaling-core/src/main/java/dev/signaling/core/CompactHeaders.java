@@ -1,4 +1,4 @@
-package dev.signaling.core.spi;
+package dev.signaling.core;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
