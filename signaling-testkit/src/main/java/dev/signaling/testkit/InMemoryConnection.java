@@ -1,4 +1,4 @@
-package dev.signaling.core.testkit;
+package dev.signaling.testkit;
 
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;

@@ -1,4 +1,4 @@
-package dev.signaling.core;
+package dev.signaling.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +10,9 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import dev.signaling.core.testkit.InMemoryTransport;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.core.Participant;
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingListener;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package dev.signaling.core.testkit;
+package dev.signaling.testkit;
 
 import java.time.Duration;
 

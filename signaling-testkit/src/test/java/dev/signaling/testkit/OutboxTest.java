@@ -1,11 +1,9 @@
-package dev.signaling.core.internal;
+package dev.signaling.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.InMemoryTransport;
-import dev.signaling.core.testkit.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +15,9 @@ import org.junit.jupiter.api.Test;
  * slow-consumer limit.
  */
 class OutboxTest {
+
+  /** What the core lets a transport hold before messages wait in its own outbox (SEND_WINDOW). */
+  private static final int SEND_WINDOW = 64 * 1024;
 
   private InMemoryTransport server;
 
@@ -51,7 +52,7 @@ class OutboxTest {
 
     a.connection().pauseReading();
     // Fill the transport's window so that what follows waits in the core's outbox.
-    String big = bigSignal("s", "a", Session.SEND_WINDOW + 1);
+    String big = bigSignal("s", "a", SEND_WINDOW + 1);
     sender.send(big);
     List<InMemoryTransport.Client> joiners = new ArrayList<>();
     for (String id : List.of("b", "c", "d")) {

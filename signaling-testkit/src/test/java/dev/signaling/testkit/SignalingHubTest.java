@@ -1,11 +1,13 @@
-package dev.signaling.core;
+package dev.signaling.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.core.testkit.InMemoryTransport;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.core.Participant;
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingListener;
 import org.junit.jupiter.api.Test;
 
+/** The hub through the in-memory transport: listener failures, closing, counting. */
 class SignalingHubTest {
 
   @Test

@@ -1,16 +1,22 @@
-package dev.signaling.core.testkit;
+package dev.signaling.testkit;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
-import java.nio.charset.StandardCharsets;
+import dev.signaling.core.cluster.Cluster;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A {@link TestServer} whose clients talk to the hub through {@link InMemoryConnection}s. */
+/**
+ * A {@link TestServer} without sockets: its clients talk to the hub through {@link
+ * InMemoryConnection}s, synchronously (a message a client sends is handled, and its answers
+ * queued, before {@code send} returns).
+ */
 public final class InMemoryTransport implements TestServer {
 
   private final SignalingHub hub;
@@ -23,6 +29,11 @@ public final class InMemoryTransport implements TestServer {
   /** Starts a hub with this configuration and listener. */
   public static InMemoryTransport start(SignalingConfig config, SignalingListener listener) {
     return new InMemoryTransport(SignalingHub.create(config, listener));
+  }
+
+  /** Starts a hub that is one server of {@code cluster} (it joins the cluster before returning). */
+  public static InMemoryTransport start(SignalingConfig config, SignalingListener listener, Cluster cluster) {
+    return new InMemoryTransport(SignalingHub.create(config, listener, cluster));
   }
 
   @Override
@@ -68,7 +79,7 @@ public final class InMemoryTransport implements TestServer {
     @Override
     public synchronized void sendBinary(byte[] data) {
       if (!connection.isClosed()) {
-        connection.handler().onBinary(java.nio.ByteBuffer.wrap(data));
+        connection.handler().onBinary(ByteBuffer.wrap(data));
       }
     }
 
@@ -89,8 +100,8 @@ public final class InMemoryTransport implements TestServer {
     }
 
     /** Every message received so far and not yet read, without waiting (this transport is synchronous). */
-    public java.util.List<String> drain() {
-      java.util.List<String> all = new java.util.ArrayList<>();
+    public List<String> drain() {
+      List<String> all = new ArrayList<>();
       connection.received.drainTo(all);
       return all;
     }
@@ -127,8 +138,5 @@ public final class InMemoryTransport implements TestServer {
       return "Client[" + connection.id() + "]";
     }
 
-    static byte[] utf8(String s) {
-      return s.getBytes(StandardCharsets.UTF_8);
-    }
   }
 }

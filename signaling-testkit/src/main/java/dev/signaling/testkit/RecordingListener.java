@@ -1,15 +1,16 @@
-package dev.signaling.core.testkit;
+package dev.signaling.testkit;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Arrays;
 
 /**
- * Records listener events as short strings such as {@code "joined a"}, and lets a test wait for
- * one with a timeout (over sockets, close events arrive asynchronously).
+ * A {@link dev.signaling.core.SignalingListener} that records events as short strings such as
+ * {@code "joined a"}, {@code "closed 1000 by client"} or {@code "slow consumer"}, and lets a test
+ * wait for one with a timeout (over sockets, close events arrive asynchronously).
  */
 public final class RecordingListener implements SignalingListener {
   private final List<String> events = new ArrayList<>();
@@ -21,41 +22,23 @@ public final class RecordingListener implements SignalingListener {
 
   /** The events so far that start with one of these prefixes, in order. */
   public synchronized List<String> events(String... prefixes) {
-    return events.stream().filter(e -> java.util.Arrays.stream(prefixes).anyMatch(e::startsWith)).toList();
+    return events.stream().filter(e -> Arrays.stream(prefixes).anyMatch(e::startsWith)).toList();
   }
 
   /** Waits until an event equal to {@code event} has been recorded. */
-  public synchronized void await(String event) throws InterruptedException {
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-    while (!events.contains(event)) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError("no event '" + event + "' within " + TestClient.TIMEOUT + "; got " + events);
-      }
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-    }
+  public void await(String event) {
+    Waits.until("event '" + event + "' (got " + events() + ")", () -> events().contains(event));
   }
 
   /** Waits until an event starting with {@code prefix} has been recorded, and returns the first. */
-  public synchronized String awaitPrefix(String prefix) throws InterruptedException {
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-    while (true) {
-      for (String e : events) {
-        if (e.startsWith(prefix)) {
-          return e;
-        }
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new AssertionError("no event '" + prefix + "...' within " + TestClient.TIMEOUT + "; got " + events);
-      }
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-    }
+  public String awaitPrefix(String prefix) {
+    Waits.until("an event '" + prefix + "...' (got " + events() + ")",
+        () -> events().stream().anyMatch(e -> e.startsWith(prefix)));
+    return events().stream().filter(e -> e.startsWith(prefix)).findFirst().orElseThrow();
   }
 
   private synchronized void add(String event) {
     events.add(event);
-    notifyAll();
   }
 
   @Override
