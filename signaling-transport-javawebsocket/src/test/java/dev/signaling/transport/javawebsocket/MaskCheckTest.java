@@ -1,5 +1,6 @@
 package dev.signaling.transport.javawebsocket;
 
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,27 +1,34 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingException;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Lifecycle of {@link SignalingServer}: binding, URIs, close. */
-class SignalingServerTest {
+/** A server's lifecycle: binding, URIs, close. */
+public abstract class LifecycleTests extends TransportGroup {
 
-  private static SignalingServer startOnLoopback(int port) {
-    return SignalingServer.builder().host("127.0.0.1").port(port).start();
+  /** This group of {@code kit}, over {@code wire}. */
+  protected LifecycleTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
+
+  private ServerHandle startOnLoopback(int port) {
+    return start(ServerSpec.loopback().port(port));
   }
 
   @Test
   void portZero_bindsARealPort_andTheUrisUseIt() throws Exception {
-    try (SignalingServer server = startOnLoopback(0)) {
+    try (ServerHandle server = startOnLoopback(0)) {
       assertThat(server.port()).isPositive();
       assertThat(server.host()).isEqualTo("127.0.0.1");
       assertThat(server.webSocketUri()).isEqualTo(URI.create("ws://127.0.0.1:" + server.port()));
@@ -36,8 +43,8 @@ class SignalingServerTest {
 
   @Test
   void startReturnsOnlyWhenConnectionsAreAccepted() throws Exception {
-    try (SignalingServer server = startOnLoopback(0)) {
-      JdkTestClient client = JdkTestClient.connect("first", server.webSocketUri());
+    try (ServerHandle server = startOnLoopback(0)) {
+      WebSocketTestClient client = WebSocketTestClient.connect("first", server.webSocketUri());
       client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
       assertThat(client.next()).startsWith("{\"type\":\"participants\"");
       assertThat(server.participants()).containsExactly(new Participant("a", "alice", "", null));
@@ -47,7 +54,7 @@ class SignalingServerTest {
 
   @Test
   void portAlreadyInUse_throwsSignalingExceptionNamingThePort() {
-    try (SignalingServer first = startOnLoopback(0)) {
+    try (ServerHandle first = startOnLoopback(0)) {
       assertThatThrownBy(() -> startOnLoopback(first.port()))
           .isInstanceOf(SignalingException.class)
           .hasMessageContaining(String.valueOf(first.port()))
@@ -57,8 +64,8 @@ class SignalingServerTest {
 
   @Test
   void close_isIdempotent_closesClientsWith1001_andStopsListening() throws Exception {
-    SignalingServer server = startOnLoopback(0);
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    ServerHandle server = startOnLoopback(0);
+    WebSocketTestClient client = WebSocketTestClient.connect("client", server.webSocketUri());
     client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
     client.next();
     server.close();
@@ -70,7 +77,7 @@ class SignalingServerTest {
 
   @Test
   void close_returnsPromptly_whileAClientHangsBeforeItsHandshake() throws Exception {
-    SignalingServer server = startOnLoopback(0);
+    ServerHandle server = startOnLoopback(0);
     try (RawSocket hanging = new RawSocket(server.port())) {
       long start = System.nanoTime();
       server.close();
@@ -82,16 +89,16 @@ class SignalingServerTest {
   @Test
   void aNewServerBindsThePortRightAfterClose() throws Exception {
     int port;
-    try (SignalingServer first = startOnLoopback(0)) {
+    try (ServerHandle first = startOnLoopback(0)) {
       port = first.port();
       // Leave connections behind in TIME_WAIT, as a real server would.
-      JdkTestClient client = JdkTestClient.connect("client", first.webSocketUri());
+      WebSocketTestClient client = WebSocketTestClient.connect("client", first.webSocketUri());
       client.send("{\"type\":\"nope\"}");
       client.next();
     }
-    try (SignalingServer second = startOnLoopback(port)) {
+    try (ServerHandle second = startOnLoopback(port)) {
       assertThat(second.port()).isEqualTo(port);
-      JdkTestClient client = JdkTestClient.connect("again", second.webSocketUri());
+      WebSocketTestClient client = WebSocketTestClient.connect("again", second.webSocketUri());
       client.send("{\"type\":\"nope\"}");
       assertThat(client.next()).isEqualTo("{\"type\":\"error\",\"error\":\"unknown type\"}");
       client.close();
@@ -101,8 +108,8 @@ class SignalingServerTest {
   @Test
   void close_leavesNoThreadBehind() throws Exception {
     Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
-    SignalingServer server = startOnLoopback(0);
-    JdkTestClient client = JdkTestClient.connect("client", server.webSocketUri());
+    ServerHandle server = startOnLoopback(0);
+    WebSocketTestClient client = WebSocketTestClient.connect("client", server.webSocketUri());
     client.send("{\"type\":\"nope\"}");
     client.next();
     server.close();
@@ -118,10 +125,9 @@ class SignalingServerTest {
 
   @Test
   void builder_refusesValuesThatMakeNoSense() {
-    assertThatThrownBy(() -> SignalingServer.builder().port(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SignalingServer.builder().port(65_536)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SignalingServer.builder().host(" ")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SignalingServer.builder().host(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> SignalingServer.builder().config(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> factory().start(ServerSpec.loopback().port(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> factory().start(ServerSpec.loopback().port(65_536)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> factory().start(ServerSpec.loopback().host(" "))).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,9 +1,11 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.RecordingListener;
+import dev.signaling.testkit.RecordingListener;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.time.Duration;
@@ -16,25 +18,24 @@ import org.junit.jupiter.api.Test;
  * 1.5 intervals old at such a tick: a peer that stops answering is gone 1.5 to 2.5 intervals
  * after its last pong.
  */
-class LivenessTest {
+public abstract class LivenessTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected LivenessTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final Duration INTERVAL = Duration.ofSeconds(1);
 
   private final RecordingListener listener = new RecordingListener();
-  private SignalingServer server;
+  private ServerHandle server;
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void clientThatNeverAnswersPings_isClosedWithin2_5Intervals_andItsLeaveReachesTheOthers() throws Exception {
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().pingInterval(INTERVAL).build()).listener(listener).start();
-    JdkTestClient watcher = JdkTestClient.connect("watcher", server.webSocketUri()); // answers pings
+    server = start(wire().spec()
+        .config(SignalingConfig.builder().pingInterval(INTERVAL).build()).listener(listener));
+    WebSocketTestClient watcher = WebSocketTestClient.connect("watcher", server.webSocketUri()); // answers pings
     watcher.send("{\"type\":\"register\",\"nodeId\":\"w\",\"username\":\"w\"}");
     watcher.next();
 
@@ -76,8 +77,8 @@ class LivenessTest {
 
   @Test
   void clientThatAnswersPings_staysConnectedPastSeveralIntervals() throws Exception {
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().pingInterval(INTERVAL).build()).listener(listener).start();
+    server = start(wire().spec()
+        .config(SignalingConfig.builder().pingInterval(INTERVAL).build()).listener(listener));
     try (RawSocket polite = new RawSocket(server.port()).upgrade("/").register("polite")) {
       long start = System.nanoTime();
       int pongs = 0;

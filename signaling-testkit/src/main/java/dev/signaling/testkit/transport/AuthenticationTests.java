@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.RegistrationRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.WebSocket;
@@ -23,18 +23,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The authentication hook over real sockets: what the client's upgrade request said reaches the
  * {@code RegistrationAuthenticator} with every register, and a refusal leaves the connection usable.
  */
-class AuthenticationHandshakeTest {
+public abstract class AuthenticationTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected AuthenticationTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private final BlockingQueue<RegistrationRequest> requests = new LinkedBlockingQueue<>();
   private final BlockingQueue<ConnectionInfo> opened = new LinkedBlockingQueue<>();
-  private SignalingServer server;
+  private ServerHandle server;
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
     T value = queue.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -49,12 +48,12 @@ class AuthenticationHandshakeTest {
       requests.add(request);
       return "let-me-in".equals(request.connection().handshake().header("X-Api-Key"));
     }).build();
-    server = wire.builder().config(config).listener(new SignalingListener() {
+    server = start(wire.spec().config(config).listener(new SignalingListener() {
       @Override
       public void connectionOpened(ConnectionInfo connection) {
         opened.add(connection);
       }
-    }).start();
+    }));
 
     BlockingQueue<String> refusedClient = new LinkedBlockingQueue<>();
     WebSocket refused = open(wire, server.webSocketUri().resolve("/rooms/7?token=abc&x=1"), "wrong", refusedClient);

@@ -1,11 +1,13 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.TestCertificate;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestCertificate;
+import dev.signaling.testkit.TestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,19 +26,19 @@ import org.junit.jupiter.api.Test;
  * Everything else (HTTP answers, limits, frames, backpressure, the whole protocol) runs over TLS
  * in the {@code Tls*Test} subclasses of the plain tests.
  */
-class TlsTest {
+public abstract class TlsTests extends TransportGroup {
 
-  private SignalingServer server;
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
+  /** This group of {@code kit}, over {@code wire}. */
+  protected TlsTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
   }
 
-  private SignalingServer start(SignalingConfig config) {
-    server = Wire.TLS.builder().config(config).start();
+  private ServerHandle server;
+
+
+  @Override
+  protected ServerHandle start(SignalingConfig config) {
+    server = start(Wire.TLS.spec().config(config));
     return server;
   }
 
@@ -58,7 +60,7 @@ class TlsTest {
 
   @Test
   void plainServer_isNotSecure() {
-    try (SignalingServer plain = Wire.PLAIN.builder().start()) {
+    try (ServerHandle plain = start(Wire.PLAIN.spec())) {
       assertThat(plain.isSecure()).isFalse();
       assertThat(plain.webSocketUri().getScheme()).isEqualTo("ws");
     }
@@ -86,7 +88,7 @@ class TlsTest {
       }
       assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1", "{\"ok\"");
     }
-    JdkTestClient client = Wire.TLS.connect("after", server.webSocketUri());
+    WebSocketTestClient client = Wire.TLS.connect("after", server.webSocketUri());
     client.send("{\"type\":\"nope\"}");
     assertThat(client.next()).isEqualTo("{\"type\":\"error\",\"error\":\"unknown type\"}");
     client.close();
@@ -103,10 +105,9 @@ class TlsTest {
   @Test
   void anSslContextThatWasNeverInitialized_isRefusedByTheBuilder() throws Exception {
     javax.net.ssl.SSLContext uninitialized = javax.net.ssl.SSLContext.getInstance("TLS");
-    assertThatThrownBy(() -> SignalingServer.builder().tls(uninitialized))
+    assertThatThrownBy(() -> factory().start(ServerSpec.loopback().tls(uninitialized)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the SSLContext is not initialized");
-    assertThatThrownBy(() -> SignalingServer.builder().tls(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -114,7 +115,7 @@ class TlsTest {
     Wire.TLS.http(); // the certificate (keytool leaves the JDK's process reaper) and the client's threads
     Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
     start(SignalingConfig.defaults());
-    JdkTestClient client = Wire.TLS.connect("client", server.webSocketUri());
+    WebSocketTestClient client = Wire.TLS.connect("client", server.webSocketUri());
     client.send("{\"type\":\"nope\"}");
     client.next();
     server.close();

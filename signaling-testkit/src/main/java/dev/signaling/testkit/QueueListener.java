@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit;
 
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
@@ -6,9 +6,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** Puts joins and leaves in a queue as {@code "joined a"} / {@code "left a"}, for tests to wait on. */
-final class QueueListener implements SignalingListener {
+public final class QueueListener implements SignalingListener {
 
-  final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+  /** The events, in the order they happened. */
+  public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
   @Override
   public void nodeJoined(Participant participant) {

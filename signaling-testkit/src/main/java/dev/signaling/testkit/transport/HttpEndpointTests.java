@@ -1,10 +1,13 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.QueueListener;
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,7 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Plain HTTP on the WebSocket port: {@code /health}, {@code 404}, limits and refusals. */
-class HttpEndpointTest {
+public abstract class HttpEndpointTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected HttpEndpointTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final String OK = "HTTP/1.1 200 OK\r\n"
       + "Content-Type: application/json; charset=utf-8\r\n"
@@ -36,28 +44,23 @@ class HttpEndpointTest {
       + "Connection: close\r\n"
       + "\r\n";
 
-  private SignalingServer server;
+  /** The largest request head a server must take (docs/protocol.md: 8 KiB). */
+  private static final int MAX_HEAD_BYTES = 8 * 1024;
 
-  /** The wire these tests run over; {@link TlsHttpEndpointTest} runs them again over TLS. */
-  Wire wire() {
-    return Wire.PLAIN;
-  }
+  private ServerHandle server;
 
-  private SignalingServer start(SignalingConfig config) {
-    server = wire().builder().config(config).start();
+
+  @Override
+  protected ServerHandle start(SignalingConfig config) {
+    server = super.start(config);
     return server;
   }
 
-  private SignalingServer start() {
+  @Override
+  protected ServerHandle start() {
     return start(SignalingConfig.defaults());
   }
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   /** Sends {@code request} on a fresh connection and returns all the server sent before it closed. */
   private String exchange(String request) throws IOException {
@@ -216,8 +219,8 @@ class HttpEndpointTest {
   void requestHeadJustUnder8KiB_isAnswered() throws Exception {
     start();
     String start = "GET /health HTTP/1.1\r\nX-Padding: ";
-    String request = start + "a".repeat(PlainHttp.MAX_HEAD_BYTES - start.length() - 4) + "\r\n\r\n";
-    assertThat(request).hasSize(PlainHttp.MAX_HEAD_BYTES);
+    String request = start + "a".repeat(MAX_HEAD_BYTES - start.length() - 4) + "\r\n\r\n";
+    assertThat(request).hasSize(MAX_HEAD_BYTES);
     assertThat(exchange(request)).isEqualTo(OK + "{\"ok\":true}");
   }
 
@@ -271,10 +274,10 @@ class HttpEndpointTest {
   @Test
   void upgradeOverTheConnectionLimit_isRefusedWith503_andTheSlotIsFreedOnClose() throws Exception {
     QueueListener listener = new QueueListener();
-    server = wire().builder()
-        .config(SignalingConfig.builder().maxConnections(2).build()).listener(listener).start();
-    JdkTestClient a = wire().connect("a", server.webSocketUri());
-    JdkTestClient b = wire().connect("b", server.webSocketUri());
+    server = start(wire().spec()
+        .config(SignalingConfig.builder().maxConnections(2).build()).listener(listener));
+    WebSocketTestClient a = wire().connect("a", server.webSocketUri());
+    WebSocketTestClient b = wire().connect("b", server.webSocketUri());
     try {
       try (RawSocket third = wire().raw(server.port())) {
         third.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -300,7 +303,7 @@ class HttpEndpointTest {
       assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("joined a");
       // The slot is freed before the hub learns of the close, so after "left" a new client fits.
       assertThat(listener.events.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("left a");
-      JdkTestClient c = wire().connect("c", server.webSocketUri());
+      WebSocketTestClient c = wire().connect("c", server.webSocketUri());
       c.close();
     } finally {
       a.close();

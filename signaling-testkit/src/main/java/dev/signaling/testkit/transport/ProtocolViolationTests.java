@@ -1,10 +1,12 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.RecordingListener;
+import dev.signaling.testkit.RecordingListener;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,20 +23,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its connection ends with the right close code (or a TCP close), its node leaves, and a
  * well-behaved client on the same server never notices anything but that {@code presence leave}.
  */
-class ProtocolViolationTest {
+public abstract class ProtocolViolationTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected ProtocolViolationTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final String PROBE = "{\"type\":\"probe\"}";
   private static final String UNKNOWN_TYPE = "{\"type\":\"error\",\"error\":\"unknown type\"}";
 
   private final RecordingListener listener = new RecordingListener();
-  private SignalingServer server;
-  private JdkTestClient watcher;
+  private ServerHandle server;
+  private WebSocketTestClient watcher;
 
   @BeforeEach
-  void start() throws Exception {
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().maxMessageBytes(64 * 1024).build()).listener(listener).start();
-    watcher = JdkTestClient.connect("watcher", server.webSocketUri());
+  void startWithAWatcher() throws Exception {
+    server = start(wire().spec()
+        .config(SignalingConfig.builder().maxMessageBytes(64 * 1024).build()).listener(listener));
+    watcher = WebSocketTestClient.connect("watcher", server.webSocketUri());
     watcher.send(register("w"));
     assertThat(watcher.next()).isEqualTo(participants("w"));
   }

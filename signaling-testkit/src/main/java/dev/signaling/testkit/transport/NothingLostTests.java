@@ -1,5 +1,6 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
@@ -23,14 +24,19 @@ import org.junit.jupiter.api.Test;
  * server accepted arrives exactly once and in per-pair order; every other one was answered with
  * {@code peer not found}; the two add up to what was sent.
  */
-class NothingLostTest {
+public abstract class NothingLostTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected NothingLostTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final int SENDERS = 3;
   private static final int PER_PAIR = 300;
   private static final int CHURN = 15;
   private static final long WAIT_SECONDS = 30;
 
-  private SignalingServer server;
+  private ServerHandle server;
   private final ExecutorService pool = Executors.newCachedThreadPool();
 
   @AfterEach
@@ -41,8 +47,8 @@ class NothingLostTest {
     }
   }
 
-  private JdkTestClient joined(String nodeId) throws Exception {
-    JdkTestClient c = JdkTestClient.connect(nodeId, server.webSocketUri());
+  private WebSocketTestClient joined(String nodeId) throws Exception {
+    WebSocketTestClient c = WebSocketTestClient.connect(nodeId, server.webSocketUri());
     c.send("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}");
     assertThat(c.next()).startsWith("{\"type\":\"participants\"");
     return c;
@@ -79,15 +85,15 @@ class NothingLostTest {
 
   @Test
   void underConcurrentLoadAndChurn_everyAcceptedSignalArrivesOnceInOrder_andTheRestAreRefused() throws Exception {
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().noRateLimit().build()).start();
+    server = start(wire().spec()
+        .config(SignalingConfig.builder().noRateLimit().build()));
     List<String> targets = List.of("t0", "t1", "t2");
-    Map<String, JdkTestClient> targetClients = new HashMap<>();
+    Map<String, WebSocketTestClient> targetClients = new HashMap<>();
     for (String t : targets) {
       targetClients.put(t, joined(t));
     }
     List<String> senders = IntStream.range(0, SENDERS).mapToObj(i -> "s" + i).toList();
-    Map<String, JdkTestClient> senderClients = new HashMap<>();
+    Map<String, WebSocketTestClient> senderClients = new HashMap<>();
     for (String s : senders) {
       senderClients.put(s, joined(s));
     }
@@ -96,7 +102,7 @@ class NothingLostTest {
     // Readers: each target reads until every sender's end marker has arrived.
     Map<String, Future<Received>> readers = new HashMap<>();
     for (String t : targets) {
-      JdkTestClient client = targetClients.get(t);
+      WebSocketTestClient client = targetClients.get(t);
       boolean leaves = t.equals("t2");
       readers.put(t, pool.submit(() -> {
         Received received = new Received();
@@ -120,7 +126,7 @@ class NothingLostTest {
     // Churn: nodes join and leave all along.
     Future<?> churn = pool.submit(() -> {
       for (int i = 0; i < CHURN; i++) {
-        JdkTestClient c = joined("c" + i);
+        WebSocketTestClient c = joined("c" + i);
         c.close();
       }
       return null;
@@ -129,7 +135,7 @@ class NothingLostTest {
     // Senders: round-robin over the targets; from 3/4 on, t2 has certainly left.
     Map<String, Future<Integer>> refusals = new HashMap<>();
     for (String s : senders) {
-      JdkTestClient client = senderClients.get(s);
+      WebSocketTestClient client = senderClients.get(s);
       refusals.put(s, pool.submit(() -> {
         for (int k = 0; k < PER_PAIR; k++) {
           if (k == PER_PAIR * 3 / 4) {

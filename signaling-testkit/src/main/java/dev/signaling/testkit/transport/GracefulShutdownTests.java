@@ -1,12 +1,14 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +16,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SignalingServer#close()} with clients of every kind attached: {@code /health} turns to
+ * A server's {@code close()} with clients of every kind attached: {@code /health} turns to
  * {@code 503} before any client is closed, every client gets {@code 1001}, no {@code presence
  * leave} is broadcast, close returns within a bounded time even when a client does not read, and
  * the port can be bound again at once.
  */
-class GracefulShutdownTest {
+public abstract class GracefulShutdownTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected GracefulShutdownTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static String register(String nodeId) {
     return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
@@ -28,26 +35,26 @@ class GracefulShutdownTest {
   @Test
   void close_turnsHealthTo503First_closesEveryClientWith1001_returnsPromptly_andFreesThePort() throws Exception {
     List<String> closes = new CopyOnWriteArrayList<>();
-    SignalingServer[] self = new SignalingServer[1];
+    ServerHandle[] self = new ServerHandle[1];
     SignalingListener listener = new SignalingListener() {
       @Override
       public void connectionClosed(ConnectionInfo connection, int code, String reason, boolean remote) {
         // What /health would answer at the moment this client is closed.
-        closes.add(code + " " + reason + (self[0].endpoint().isShuttingDown() ? " (health 503)" : " (health 200)"));
+        closes.add(code + " " + reason + (self[0].isShuttingDown() ? " (health 503)" : " (health 200)"));
       }
     };
-    SignalingServer server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().noRateLimit().build()).listener(listener).start();
+    ServerHandle server = start(wire().spec()
+        .config(SignalingConfig.builder().noRateLimit().build()).listener(listener));
     self[0] = server;
     int port = server.port();
 
-    List<JdkTestClient> clients = new ArrayList<>();
+    List<WebSocketTestClient> clients = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      JdkTestClient c = JdkTestClient.connect("c" + i, server.webSocketUri());
+      WebSocketTestClient c = WebSocketTestClient.connect("c" + i, server.webSocketUri());
       c.send(register("n" + i));
       clients.add(c);
     }
-    JdkTestClient anonymous = JdkTestClient.connect("anonymous", server.webSocketUri());
+    WebSocketTestClient anonymous = WebSocketTestClient.connect("anonymous", server.webSocketUri());
     // One client that stops reading, with a backlog that its socket buffers cannot take, and one
     // that is still in the middle of its HTTP request.
     RawSocket stuck = new RawSocket(server.port(), 4096).upgrade("/").register("stuck");
@@ -70,7 +77,7 @@ class GracefulShutdownTest {
     long closeMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(closeMillis).as("close() in ms").isLessThan(5_000);
-    for (JdkTestClient c : clients) {
+    for (WebSocketTestClient c : clients) {
       assertThat(c.awaitClose()).as("%s", c).isEqualTo(new TestClient.CloseStatus(1001, "server shutting down"));
     }
     assertThat(anonymous.awaitClose()).isEqualTo(new TestClient.CloseStatus(1001, "server shutting down"));
@@ -82,14 +89,14 @@ class GracefulShutdownTest {
     assertThatThrownBy(() -> new RawSocket(port).close()).as("no longer accepting").isInstanceOf(ConnectException.class);
 
     // The stuck client still holds its end of a connection: the port is free all the same.
-    try (SignalingServer second = SignalingServer.builder().host("127.0.0.1").port(port).start();
+    try (ServerHandle second = start(wire().spec().port(port));
         RawSocket health = new RawSocket(port)) {
       health.write("GET /health HTTP/1.1\r\n\r\n");
       assertThat(health.readToEndAscii()).startsWith("HTTP/1.1 200 OK").endsWith("{\"ok\":true}");
     } finally {
       stuck.close();
       halfway.close();
-      clients.forEach(JdkTestClient::close);
+      clients.forEach(WebSocketTestClient::close);
       anonymous.close();
     }
   }

@@ -1,10 +1,13 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.QueueListener;
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,34 +15,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What the Java-WebSocket adapter adds to the protocol: frames, limits, verbatim bytes, backpressure. */
-class WebSocketTransportTest {
+public abstract class FrameTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected FrameTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final String PROBE = "{\"type\":\"nope\"}";
   private static final String UNKNOWN_TYPE = "{\"type\":\"error\",\"error\":\"unknown type\"}";
   private static final int LIMIT = 1024;
 
-  private JavaWebSocketTestServer server;
+  private SocketTestServer server;
 
-  /** The wire these tests run over; {@link TlsWebSocketTransportTest} runs them again over TLS. */
-  Wire wire() {
-    return Wire.PLAIN;
-  }
 
-  private JavaWebSocketTestServer start(SignalingConfig config, SignalingListener listener) {
-    server = JavaWebSocketTestServer.start(wire(), config, listener);
+  private SocketTestServer serve(SignalingConfig config, SignalingListener listener) {
+    server = socketServer(config, listener);
     return server;
   }
 
-  private JavaWebSocketTestServer start(SignalingConfig config) {
-    return start(config, SignalingListener.NONE);
+  private SocketTestServer serve(SignalingConfig config) {
+    return serve(config, SignalingListener.NONE);
   }
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static String register(String nodeId) {
     return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
@@ -52,8 +50,8 @@ class WebSocketTransportTest {
 
   @Test
   void upgradeOnAnyPath_opensASession() throws Exception {
-    start(SignalingConfig.defaults());
-    JdkTestClient client = wire().connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
+    serve(SignalingConfig.defaults());
+    WebSocketTestClient client = wire().connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
     client.send(PROBE);
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
     client.close();
@@ -61,7 +59,7 @@ class WebSocketTransportTest {
 
   @Test
   void binaryFrameHoldingJson_isProcessedLikeText() throws Exception {
-    start(SignalingConfig.defaults());
+    serve(SignalingConfig.defaults());
     TestClient client = server.connect();
     client.sendBinary(PROBE.getBytes(StandardCharsets.UTF_8));
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
@@ -69,8 +67,8 @@ class WebSocketTransportTest {
 
   @Test
   void messageAtTheLimit_isAccepted_inOneFrameOrFragmented() throws Exception {
-    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
-    JdkTestClient client = server.connect();
+    serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    WebSocketTestClient client = server.connect();
     client.send(probeOfSize(LIMIT));
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
     String message = probeOfSize(LIMIT);
@@ -82,7 +80,7 @@ class WebSocketTransportTest {
 
   @Test
   void messageOverTheLimit_inOneFrame_closes1009() throws Exception {
-    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     TestClient client = server.connect();
     client.send(probeOfSize(LIMIT + 1));
     assertThat(client.awaitClose().code()).isEqualTo(1009);
@@ -90,7 +88,7 @@ class WebSocketTransportTest {
 
   @Test
   void binaryMessageOverTheLimit_closes1009() throws Exception {
-    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     TestClient client = server.connect();
     client.sendBinary(probeOfSize(LIMIT + 1).getBytes(StandardCharsets.UTF_8));
     assertThat(client.awaitClose().code()).isEqualTo(1009);
@@ -98,7 +96,7 @@ class WebSocketTransportTest {
 
   @Test
   void frameHeaderOverTheLimit_closes1009_beforeAnyPayloadArrives() throws Exception {
-    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
       // A header announcing LIMIT + 1 bytes, and no payload at all: refused on the header alone.
       raw.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) ((LIMIT + 1) >> 8), (byte) (LIMIT + 1), 1, 2, 3, 4});
@@ -108,8 +106,8 @@ class WebSocketTransportTest {
 
   @Test
   void fragmentedMessageOverTheLimit_closes1009_beforeItsLastFragment() throws Exception {
-    start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
-    JdkTestClient client = server.connect();
+    serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
+    WebSocketTestClient client = server.connect();
     // Each fragment is under the limit; only their running total is over it. No final fragment
     // is sent: the server must not wait for the end of the message to refuse it.
     client.sendFragment("[" + " ".repeat(399), false);
@@ -120,7 +118,7 @@ class WebSocketTransportTest {
 
   @Test
   void invalidUtf8InATextFrame_closes1007() throws Exception {
-    start(SignalingConfig.defaults());
+    serve(SignalingConfig.defaults());
     try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
       raw.sendFrame(true, RawSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
       assertThat(raw.readUntilClose().closeCode()).isEqualTo(1007);
@@ -129,8 +127,8 @@ class WebSocketTransportTest {
 
   @Test
   void signals_reachTheTargetByteForByte_inOneTextFrame() throws Exception {
-    start(SignalingConfig.defaults());
-    JdkTestClient a = server.connect();
+    serve(SignalingConfig.defaults());
+    WebSocketTestClient a = server.connect();
     a.send(register("a"));
     a.next();
     try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
@@ -161,8 +159,8 @@ class WebSocketTransportTest {
   @Test
   void targetThatStopsReading_isClosedAsASlowConsumer() throws Exception {
     QueueListener listener = new QueueListener();
-    start(SignalingConfig.builder().maxQueuedBytes(256 * 1024).noRateLimit().build(), listener);
-    JdkTestClient a = server.connect();
+    serve(SignalingConfig.builder().maxQueuedBytes(256 * 1024).noRateLimit().build(), listener);
+    WebSocketTestClient a = server.connect();
     a.send(register("a"));
     a.next();
     try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {

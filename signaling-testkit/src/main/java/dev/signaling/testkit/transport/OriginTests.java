@@ -1,12 +1,14 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -17,7 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The origin allowlist over real sockets: exact answers, and who gets through to the hub. */
-class OriginTest {
+public abstract class OriginTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected OriginTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final String ALLOWED = "https://app.example.com";
   private static final String FORBIDDEN_BODY = "{\"error\":\"origin not allowed\"}";
@@ -34,21 +41,15 @@ class OriginTest {
       opened.add(connection);
     }
   };
-  private SignalingServer server;
+  private ServerHandle server;
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
+
+  private void startWith(Wire wire, SignalingConfig config, String... allowedOrigins) {
+    server = start(wire.spec().config(config).allowedOrigins(allowedOrigins).listener(listener));
   }
 
-  private void start(Wire wire, SignalingConfig config, String... allowedOrigins) {
-    server = wire.builder().config(config).allowedOrigins(allowedOrigins).listener(listener).start();
-  }
-
-  private void start(String... allowedOrigins) {
-    start(Wire.PLAIN, SignalingConfig.defaults(), allowedOrigins);
+  private void startWith(String... allowedOrigins) {
+    startWith(Wire.PLAIN, SignalingConfig.defaults(), allowedOrigins);
   }
 
   /** Everything the server answers to {@code request} on a fresh connection, up to its close. */
@@ -77,8 +78,8 @@ class OriginTest {
 
   @Test
   void allowedOrigin_opensASession_howeverItIsWritten() throws Exception {
-    start(ALLOWED, "http://localhost:8080");
-    open(JdkTestClient.HTTP, ALLOWED).abort();
+    startWith(ALLOWED, "http://localhost:8080");
+    open(WebSocketTestClient.HTTP, ALLOWED).abort();
     assertThat(nextOpened().handshake().header("origin")).isEqualTo(ALLOWED);
     try (RawSocket raw = new RawSocket(server.port()).upgrade("/", "Origin: HTTPS://App.Example.com:443\r\n")) {
       assertThat(nextOpened().handshake().header("origin")).isEqualTo("HTTPS://App.Example.com:443");
@@ -90,64 +91,64 @@ class OriginTest {
 
   @Test
   void otherOrigin_isRefusedWith403_andNeverReachesTheHub() throws Exception {
-    start(ALLOWED);
+    startWith(ALLOWED);
     assertThat(exchange(RawSocket.upgradeRequest("/", "Origin: https://evil.example\r\n"))).isEqualTo(FORBIDDEN);
     assertThat(exchange(RawSocket.upgradeRequest("/", "Origin: http://app.example.com\r\n")))
         .as("same host, other scheme").isEqualTo(FORBIDDEN);
     assertThat(exchange(RawSocket.upgradeRequest("/", "Origin: https://app.example.com:8443\r\n")))
         .as("same host, other port").isEqualTo(FORBIDDEN);
     assertThat(exchange(RawSocket.upgradeRequest("/", "Origin: null\r\n"))).as("opaque origin").isEqualTo(FORBIDDEN);
-    assertThatThrownBy(() -> open(JdkTestClient.HTTP, "https://evil.example"))
+    assertThatThrownBy(() -> open(WebSocketTestClient.HTTP, "https://evil.example"))
         .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class, e -> {
           assertThat(e.getResponse().statusCode()).isEqualTo(403);
           assertThat(e.getResponse().body()).isEqualTo(FORBIDDEN_BODY);
         });
     // The next connection the hub sees is this allowed one: none of the refused ones got there.
-    open(JdkTestClient.HTTP, ALLOWED).abort();
+    open(WebSocketTestClient.HTTP, ALLOWED).abort();
     assertThat(nextOpened().handshake().header("origin")).isEqualTo(ALLOWED);
     assertThat(server.hub().metrics().connectionsOpen()).isLessThanOrEqualTo(1);
   }
 
   @Test
   void moreThanOneOriginHeader_isRefused() throws Exception {
-    start(ALLOWED);
+    startWith(ALLOWED);
     assertThat(exchange(RawSocket.upgradeRequest("/", "Origin: " + ALLOWED + "\r\nOrigin: " + ALLOWED + "\r\n")))
         .isEqualTo(FORBIDDEN);
   }
 
   @Test
   void missingOrigin_isAllowed_becauseOnlyNonBrowserClientsOmitIt() throws Exception {
-    start(ALLOWED);
-    open(JdkTestClient.HTTP, null).abort();
+    startWith(ALLOWED);
+    open(WebSocketTestClient.HTTP, null).abort();
     assertThat(nextOpened().handshake().header("origin")).isNull();
   }
 
   @Test
   void byDefault_anyOriginIsAllowed() throws Exception {
-    start();
-    open(JdkTestClient.HTTP, "https://anywhere.example").abort();
+    startWith();
+    open(WebSocketTestClient.HTTP, "https://anywhere.example").abort();
     assertThat(nextOpened().handshake().header("origin")).isEqualTo("https://anywhere.example");
   }
 
   @Test
   void plainHttp_isNotAffected() throws Exception {
-    start(ALLOWED);
+    startWith(ALLOWED);
     assertThat(exchange("GET /health HTTP/1.1\r\nOrigin: https://evil.example\r\n\r\n")).endsWith("{\"ok\":true}");
   }
 
   @Test
   void refusedUpgrades_takeNoConnectionSlot() throws Exception {
-    start(Wire.PLAIN, SignalingConfig.builder().maxConnections(1).build(), ALLOWED);
+    startWith(Wire.PLAIN, SignalingConfig.builder().maxConnections(1).build(), ALLOWED);
     for (int i = 0; i < 3; i++) {
       assertThat(exchange(RawSocket.upgradeRequest("/", "Origin: https://evil.example\r\n"))).isEqualTo(FORBIDDEN);
     }
-    open(JdkTestClient.HTTP, ALLOWED).abort();
+    open(WebSocketTestClient.HTTP, ALLOWED).abort();
     nextOpened();
   }
 
   @Test
   void overTls_theAllowlistHoldsToo() throws Exception {
-    start(Wire.TLS, SignalingConfig.defaults(), ALLOWED);
+    startWith(Wire.TLS, SignalingConfig.defaults(), ALLOWED);
     try (RawSocket socket = Wire.TLS.raw(server.port())) {
       socket.write(RawSocket.upgradeRequest("/", "Origin: https://evil.example\r\n"));
       assertThat(socket.readToEndAscii()).isEqualTo(FORBIDDEN);
@@ -158,7 +159,7 @@ class OriginTest {
 
   @Test
   void builder_refusesAnEntryThatIsNoOrigin() {
-    assertThatThrownBy(() -> SignalingServer.builder().allowedOrigins("https://app.example.com/index.html"))
+    assertThatThrownBy(() -> factory().start(ServerSpec.loopback().allowedOrigins("https://app.example.com/index.html")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("https://app.example.com/index.html");
   }

@@ -1,9 +1,11 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.RecordingListener;
+import dev.signaling.testkit.RecordingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +19,12 @@ import org.junit.jupiter.api.Test;
  * what waits for it passes the cap (not behind its backlog, which it would never read), while the
  * server's memory for it stays bounded and is released at the close; everyone else is served on.
  */
-class SlowConsumerTest {
+public abstract class SlowConsumerTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected SlowConsumerTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final long CAP = 256 * 1024;
   /** What the core lets the transport hold before messages wait in the core's own outbox. */
@@ -25,14 +32,8 @@ class SlowConsumerTest {
   private static final int PAYLOAD = 16 * 1024;
 
   private final RecordingListener listener = new RecordingListener();
-  private SignalingServer server;
+  private ServerHandle server;
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static String signal(String from, String to, String payload) {
     return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"payload\":\"" + payload + "\"}";
@@ -40,12 +41,12 @@ class SlowConsumerTest {
 
   @Test
   void clientThatNeverReads_isClosed1008Promptly_withBoundedMemory_othersUnaffected() throws Exception {
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().maxQueuedBytes(CAP).noRateLimit().build()).listener(listener).start();
-    JdkTestClient sender = JdkTestClient.connect("sender", server.webSocketUri());
+    server = start(wire().spec()
+        .config(SignalingConfig.builder().maxQueuedBytes(CAP).noRateLimit().build()).listener(listener));
+    WebSocketTestClient sender = WebSocketTestClient.connect("sender", server.webSocketUri());
     sender.send("{\"type\":\"register\",\"nodeId\":\"s\",\"username\":\"s\"}");
     sender.next();
-    JdkTestClient other = JdkTestClient.connect("other", server.webSocketUri());
+    WebSocketTestClient other = WebSocketTestClient.connect("other", server.webSocketUri());
     other.send("{\"type\":\"register\",\"nodeId\":\"o\",\"username\":\"o\"}");
     other.next();
     sender.next();
@@ -53,9 +54,8 @@ class SlowConsumerTest {
 
     // A tiny receive window: the client stops taking bytes after a few kilobytes.
     try (RawSocket slow = new RawSocket(server.port(), 4096).upgrade("/slow").register("slow")) {
-      SignalingSocket slowSocket = server.endpoint().openSockets().stream()
-          .filter(s -> s.connection.handshake().path().equals("/slow")).findFirst().orElseThrow();
-      for (JdkTestClient c : new JdkTestClient[] {sender, other}) {
+      ServerHandle.OutboundQueue slowSocket = server.outboundQueue("/slow");
+      for (WebSocketTestClient c : new WebSocketTestClient[] {sender, other}) {
         assertThat(c.next()).startsWith("{\"type\":\"presence\",\"action\":\"join\",\"nodeId\":\"slow\"");
         c.next(); // participants
       }
@@ -96,7 +96,7 @@ class SlowConsumerTest {
 
       // Released: the slow connection's queue is emptied at the close, and no longer counted.
       assertThat(slowSocket.queuedBytes()).isZero();
-      assertThat(slowSocket.outQueue).isEmpty();
+      assertThat(slowSocket.isEmpty()).as("nothing held for it").isTrue();
       assertThat(server.hub().metrics().connectionsOpen()).isEqualTo(2);
       assertThat(server.hub().metrics().maxQueuedBytes()).isLessThan(SEND_WINDOW);
       assertThat(slow.awaitClose()).as("no close frame behind a backlog: TCP is dropped").isNull();

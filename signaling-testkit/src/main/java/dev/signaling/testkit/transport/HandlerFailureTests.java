@@ -1,5 +1,8 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.testkit.transport;
 
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.ConnectionInfo;
@@ -28,7 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code 1011} and logged once with its id; every other connection, the selector and the worker
  * threads carry on.
  */
-class HandlerFailureTest {
+public abstract class HandlerFailureTests extends TransportGroup {
+
+  /** This group of {@code kit}, over {@code wire}. */
+  protected HandlerFailureTests(TransportKit kit, Wire wire) {
+    super(kit, wire);
+  }
 
   private static final String PROBE = "{\"type\":\"probe\"}";
   private static final String UNKNOWN_TYPE = "{\"type\":\"error\",\"error\":\"unknown type\"}";
@@ -43,17 +51,12 @@ class HandlerFailureTest {
       }
     }
   };
-  private SignalingServer server;
+  private ServerHandle server;
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
-  private SignalingServer start(SignalingConfig config) {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).config(config).listener(listener).start();
+  @Override
+  protected ServerHandle start(SignalingConfig config) {
+    server = start(config, listener);
     return server;
   }
 
@@ -61,10 +64,8 @@ class HandlerFailureTest {
     return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
   }
 
-  private static Set<Thread> serverThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("WebSocketWorker-") || t.getName().startsWith("WebSocketSelector-"))
-        .collect(Collectors.toSet());
+  private Set<Thread> serverThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(factory()::isServerThread).collect(Collectors.toSet());
   }
 
   static Stream<Arguments> errors() {
@@ -93,7 +94,7 @@ class HandlerFailureTest {
   void anErrorInTheAuthenticator_closesThatConnectionWith1011_logsOnce_andNothingElseNotices(
       String name, Supplier<Throwable> failure) throws Exception {
     start(SignalingConfig.builder().authenticator(throwingFor("boom", failure)).build());
-    JdkTestClient watcher = JdkTestClient.connect("watcher", server.webSocketUri());
+    WebSocketTestClient watcher = WebSocketTestClient.connect("watcher", server.webSocketUri());
     watcher.send(register("w"));
     watcher.next();
     Set<Thread> threads = serverThreads();
@@ -129,7 +130,7 @@ class HandlerFailureTest {
     threads.forEach(t -> assertThat(t.isAlive()).as(t.getName()).isTrue());
     // New connections are spread over all workers: each one is served.
     for (int i = 0; i < 4; i++) {
-      JdkTestClient newcomer = JdkTestClient.connect("n" + i, server.webSocketUri());
+      WebSocketTestClient newcomer = WebSocketTestClient.connect("n" + i, server.webSocketUri());
       newcomer.send(register("n" + i));
       assertThat(newcomer.next()).startsWith("{\"type\":\"participants\"");
       assertThat(watcher.next()).startsWith("{\"type\":\"presence\",\"action\":\"join\",\"nodeId\":\"n" + i + "\"");
@@ -143,7 +144,7 @@ class HandlerFailureTest {
       throw new Error("role policy bug");
     };
     start(SignalingConfig.builder().rolePolicy(buggy).build());
-    JdkTestClient watcher = JdkTestClient.connect("watcher", server.webSocketUri());
+    WebSocketTestClient watcher = WebSocketTestClient.connect("watcher", server.webSocketUri());
     watcher.send(register("w"));
     watcher.next();
     try (RawSocket bad = new RawSocket(server.port()).upgrade("/").register("bad")) {
@@ -180,7 +181,7 @@ class HandlerFailureTest {
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + dev.signaling.core.testkit.TestClient.TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition within the timeout").isLessThan(deadline);
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
