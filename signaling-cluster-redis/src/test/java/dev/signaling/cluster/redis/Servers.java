@@ -3,7 +3,8 @@ package dev.signaling.cluster.redis;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestServer;
+import dev.signaling.testkit.TestServer;
+import dev.signaling.testkit.WebSocketTestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ final class Servers implements AutoCloseable {
     final SignalingServer server;
     final RedisCluster cluster;
     private final String name;
-    private final List<WsClient> clients = new CopyOnWriteArrayList<>();
+    private final List<WebSocketTestClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
 
     Server(SignalingServer server, RedisCluster cluster, String name) {
@@ -82,8 +83,8 @@ final class Servers implements AutoCloseable {
     }
 
     @Override
-    public WsClient connect() throws Exception {
-      WsClient client = new WsClient(name + "-client-" + names.incrementAndGet(), server.webSocketUri());
+    public WebSocketTestClient connect() throws Exception {
+      WebSocketTestClient client = WebSocketTestClient.connect(name + "-client-" + names.incrementAndGet(), server.webSocketUri());
       clients.add(client);
       return client;
     }
@@ -91,7 +92,7 @@ final class Servers implements AutoCloseable {
     @Override
     public void close() {
       server.close();
-      clients.forEach(WsClient::close);
+      clients.forEach(WebSocketTestClient::close);
     }
 
     @Override
