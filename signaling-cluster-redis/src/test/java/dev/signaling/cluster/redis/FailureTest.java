@@ -9,10 +9,10 @@ import static dev.signaling.testkit.Steps.joined;
 import static dev.signaling.testkit.Steps.skipHeartbeats;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.cluster.redis.Servers.Server;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.Participant;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.TestServer;
 import dev.signaling.testkit.Waits;
 import java.time.Duration;
 import java.util.List;
@@ -42,11 +42,11 @@ class FailureTest {
     }
   }
 
-  private static List<String> nodeIds(Server server) {
+  private static List<String> nodeIds(TestServer server) {
     return server.hub().participants().stream().map(Participant::nodeId).toList();
   }
 
-  private List<Server> threeServers(long maxLogEntries) {
+  private List<TestServer> threeServers(long maxLogEntries) {
     cluster = new Servers(redis, FAILURE_TIMEOUT, maxLogEntries);
     // Unlimited: the pause test exchanges local signals as fast as it can for seconds.
     SignalingConfig config = SignalingConfig.builder().noRateLimit().build();
@@ -55,7 +55,7 @@ class FailureTest {
 
   @Test
   void whileRedisIsPaused_localServiceContinues_andThenTheClusterConverges() throws Exception {
-    List<Server> s = threeServers(100_000);
+    List<TestServer> s = threeServers(100_000);
     TestClient a = joined(s.get(0), "a", "alice");
     TestClient a2 = joined(s.get(0), "a2", "alice2", a);
     TestClient b = joined(s.get(1), "b", "bob", a, a2);
@@ -82,7 +82,7 @@ class FailureTest {
       }
       a.send(signal("a", "b", "\"across again\""));
       assertThat(skipHeartbeats(b)).isEqualTo(signal("a", "b", "\"across again\""));
-      for (Server server : s) {
+      for (TestServer server : s) {
         Waits.until("membership on " + server, () -> nodeIds(server).equals(List.of("a", "a2", "b", "d")));
       }
     } finally {
@@ -92,7 +92,7 @@ class FailureTest {
 
   @Test
   void compactingTheLog_isInvisibleToClients() throws Exception {
-    List<Server> s = threeServers(16);
+    List<TestServer> s = threeServers(16);
     TestClient a = joined(s.get(0), "a", "alice");
     TestClient b = joined(s.get(1), "b", "bob", a);
     TestClient c = joined(s.get(2), "c", "carol", a, b);

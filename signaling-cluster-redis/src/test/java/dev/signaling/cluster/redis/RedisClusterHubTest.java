@@ -1,6 +1,5 @@
 package dev.signaling.cluster.redis;
 
-import dev.signaling.cluster.redis.Servers.Server;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.testkit.TestServer;
 import dev.signaling.testkit.cluster.ClusterHubContract;
@@ -37,7 +36,7 @@ class RedisClusterHubTest extends ClusterHubContract {
 
   @Override
   protected void crash(TestServer server) {
-    ((Server) server).cluster.halt(); // no goodbye: its lease just stops being renewed
+    cluster.halt(server); // no goodbye: its lease just stops being renewed
   }
 
   @Override

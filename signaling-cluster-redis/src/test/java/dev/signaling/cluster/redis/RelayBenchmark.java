@@ -3,9 +3,9 @@ package dev.signaling.cluster.redis;
 import static dev.signaling.testkit.Messages.signal;
 import static dev.signaling.testkit.Steps.joined;
 
-import dev.signaling.cluster.redis.Servers.Server;
-import dev.signaling.testkit.TestClient;
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.TestServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -37,8 +37,8 @@ public final class RelayBenchmark {
     redis.beforeAll(null);
     try (Servers cluster = new Servers(redis, Duration.ofSeconds(8))) {
       SignalingConfig config = SignalingConfig.builder().noRateLimit().build();
-      Server s0 = cluster.start(config);
-      Server s1 = cluster.start(config);
+      TestServer s0 = cluster.start(config);
+      TestServer s1 = cluster.start(config);
       TestClient a = joined(s0, "a", "a");
       TestClient b = joined(s0, "b", "b", a);
       TestClient c = joined(s0, "c", "c", a, b);

@@ -51,7 +51,7 @@ public abstract class FrameTests extends TransportGroup {
   @Test
   void upgradeOnAnyPath_opensASession() throws Exception {
     serve(SignalingConfig.defaults());
-    WebSocketTestClient client = wire().connect("pathy", server.server().webSocketUri().resolve("/room/42?token=x"));
+    WebSocketTestClient client = wire().connect("pathy", server.webSocketUri().resolve("/room/42?token=x"));
     client.send(PROBE);
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
     client.close();
@@ -97,7 +97,7 @@ public abstract class FrameTests extends TransportGroup {
   @Test
   void frameHeaderOverTheLimit_closes1009_beforeAnyPayloadArrives() throws Exception {
     serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
-    try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
+    try (RawSocket raw = wire().raw(server.webSocketUri().getPort()).upgrade("/")) {
       // A header announcing LIMIT + 1 bytes, and no payload at all: refused on the header alone.
       raw.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) ((LIMIT + 1) >> 8), (byte) (LIMIT + 1), 1, 2, 3, 4});
       assertThat(raw.awaitClose()).isEqualTo(1009);
@@ -119,7 +119,7 @@ public abstract class FrameTests extends TransportGroup {
   @Test
   void invalidUtf8InATextFrame_closes1007() throws Exception {
     serve(SignalingConfig.defaults());
-    try (RawSocket raw = wire().raw(server.server().port()).upgrade("/")) {
+    try (RawSocket raw = wire().raw(server.webSocketUri().getPort()).upgrade("/")) {
       raw.sendFrame(true, RawSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
       assertThat(raw.readUntilClose().closeCode()).isEqualTo(1007);
     }
@@ -131,7 +131,7 @@ public abstract class FrameTests extends TransportGroup {
     WebSocketTestClient a = server.connect();
     a.send(register("a"));
     a.next();
-    try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
+    try (RawSocket b = wire().raw(server.webSocketUri().getPort()).upgrade("/")) {
       b.sendText(register("b"));
       assertThat(b.readFrame().text()).startsWith("{\"type\":\"participants\"");
       a.next();
@@ -163,7 +163,7 @@ public abstract class FrameTests extends TransportGroup {
     WebSocketTestClient a = server.connect();
     a.send(register("a"));
     a.next();
-    try (RawSocket b = wire().raw(server.server().port()).upgrade("/")) {
+    try (RawSocket b = wire().raw(server.webSocketUri().getPort()).upgrade("/")) {
       b.sendText(register("b"));
       b.readFrame(); // its participants; b never reads again
       assertThat(a.next()).startsWith("{\"type\":\"presence\",\"action\":\"join\"");

@@ -107,20 +107,7 @@ public abstract class LifecycleTests extends TransportGroup {
 
   @Test
   void close_leavesNoThreadBehind() throws Exception {
-    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
-    ServerHandle server = startOnLoopback(0);
-    WebSocketTestClient client = WebSocketTestClient.connect("client", server.webSocketUri());
-    client.send("{\"type\":\"nope\"}");
-    client.next();
-    server.close();
-    client.close();
-    Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
-    started.removeAll(before);
-    started.removeIf(t -> t.getName().startsWith("HttpClient-")); // the shared test client's
-    for (Thread thread : started) {
-      thread.join(TestClient.TIMEOUT.toMillis());
-      assertThat(thread.isAlive()).as("thread %s still alive", thread.getName()).isFalse();
-    }
+    assertCloseLeavesNoThreadBehind();
   }
 
   @Test

@@ -35,7 +35,6 @@ public abstract class TlsTests extends TransportGroup {
 
   private ServerHandle server;
 
-
   @Override
   protected ServerHandle start(SignalingConfig config) {
     server = start(Wire.TLS.spec().config(config));
@@ -112,20 +111,7 @@ public abstract class TlsTests extends TransportGroup {
 
   @Test
   void close_leavesNoThreadBehind() throws Exception {
-    Wire.TLS.http(); // the certificate (keytool leaves the JDK's process reaper) and the client's threads
-    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
-    start(SignalingConfig.defaults());
-    WebSocketTestClient client = Wire.TLS.connect("client", server.webSocketUri());
-    client.send("{\"type\":\"nope\"}");
-    client.next();
-    server.close();
-    client.close();
-    Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
-    started.removeAll(before);
-    started.removeIf(t -> t.getName().startsWith("HttpClient-")); // the shared test clients'
-    for (Thread thread : started) {
-      thread.join(TestClient.TIMEOUT.toMillis());
-      assertThat(thread.isAlive()).as("thread %s still alive", thread.getName()).isFalse();
-    }
+    assertCloseLeavesNoThreadBehind();
   }
+
 }

@@ -55,7 +55,7 @@ public abstract class TransportKit {
   }
 
   private TestServer socketServer(Wire wire, SignalingConfig config, SignalingListener listener) {
-    return new SocketTestServer(start(wire.spec().config(config).listener(listener)), wire, "server");
+    return SocketTestServer.of(start(wire.spec().config(config).listener(listener)), wire);
   }
 
   /** The protocol contract over plain sockets. */
