@@ -1,12 +1,12 @@
 package dev.signaling.examples;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.TestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.SignalingMetrics;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;

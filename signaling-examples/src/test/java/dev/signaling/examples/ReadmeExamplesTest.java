@@ -1,11 +1,11 @@
 package dev.signaling.examples;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.TestClient;
-import dev.signaling.testkit.TestCertificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signaling.testkit.TestCertificate;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.URI;
 import java.net.http.HttpClient;

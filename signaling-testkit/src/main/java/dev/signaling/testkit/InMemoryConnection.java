@@ -1,8 +1,8 @@
 package dev.signaling.testkit;
 
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
-import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A {@link dev.signaling.core.SignalingListener} that records events as short strings such as

@@ -9,8 +9,8 @@ import static dev.signaling.testkit.Steps.joined;
 import static dev.signaling.testkit.Steps.skipHeartbeats;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.Participant;
+import dev.signaling.core.SignalingConfig;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.TestServer;
 import dev.signaling.testkit.Waits;

@@ -7,6 +7,7 @@ import static dev.signaling.testkit.Messages.presence;
 import static dev.signaling.testkit.Messages.register;
 import static dev.signaling.testkit.Messages.signal;
 import static dev.signaling.testkit.Steps.assertNothingPending;
+import static dev.signaling.testkit.Steps.assertReplacesAlice;
 import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,12 +156,7 @@ public abstract class ClusterHubContract {
     TestClient a1 = joined(s.get(0), "a", "alice");
     TestClient b = joined(s.get(1), "b", "bob", a1);
     TestClient a2 = s.get(2).connect();
-    a2.send(register("a", "alice2"));
-    assertThat(a1.next()).isEqualTo(error("replaced by a newer registration"));
-    assertThat(a1.awaitClose()).isEqualTo(new TestClient.CloseStatus(4001, "replaced"));
-    assertThat(b.next()).as("no leave for the replaced connection").isEqualTo(presence("join", "a", "alice2"));
-    assertThat(b.next()).isEqualTo(participants("a:alice2", "b:bob"));
-    assertThat(a2.next()).isEqualTo(participants("a:alice2", "b:bob"));
+    assertReplacesAlice(a1, b, a2);
     b.send(signal("b", "a", "\"to the new owner\""));
     assertThat(a2.next()).isEqualTo(signal("b", "a", "\"to the new owner\""));
     assertNothingPending(b);

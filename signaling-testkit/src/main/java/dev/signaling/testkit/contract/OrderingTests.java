@@ -1,7 +1,6 @@
 package dev.signaling.testkit.contract;
 
-import static dev.signaling.testkit.Messages.*;
-import static dev.signaling.testkit.Steps.*;
+import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

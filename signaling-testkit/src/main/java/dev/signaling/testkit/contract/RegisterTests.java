@@ -1,7 +1,12 @@
 package dev.signaling.testkit.contract;
 
-import static dev.signaling.testkit.Messages.*;
-import static dev.signaling.testkit.Steps.*;
+import static dev.signaling.testkit.Messages.error;
+import static dev.signaling.testkit.Messages.participants;
+import static dev.signaling.testkit.Messages.presence;
+import static dev.signaling.testkit.Messages.register;
+import static dev.signaling.testkit.Steps.assertNothingPending;
+import static dev.signaling.testkit.Steps.assertReplacesAlice;
+import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.DuplicatePolicy;
@@ -120,12 +125,7 @@ public abstract class RegisterTests extends ContractGroup {
     TestClient a1 = joined(server, "a", "alice");
     TestClient b = joined(server, "b", "bob", a1);
     TestClient a2 = server.connect();
-    a2.send(register("a", "alice2"));
-    assertThat(a1.next()).isEqualTo(error("replaced by a newer registration"));
-    assertThat(a1.awaitClose()).isEqualTo(new TestClient.CloseStatus(4001, "replaced"));
-    assertThat(b.next()).as("no leave for the replaced connection").isEqualTo(presence("join", "a", "alice2"));
-    assertThat(b.next()).isEqualTo(participants("a:alice2", "b:bob"));
-    assertThat(a2.next()).isEqualTo(participants("a:alice2", "b:bob"));
+    assertReplacesAlice(a1, b, a2);
     assertNothingPending(b);
     assertNothingPending(a2);
     assertThat(server.hub().participants()).extracting(Participant::username).containsExactly("alice2", "bob");

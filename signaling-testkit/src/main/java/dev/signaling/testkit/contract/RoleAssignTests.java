@@ -1,7 +1,10 @@
 package dev.signaling.testkit.contract;
 
-import static dev.signaling.testkit.Messages.*;
-import static dev.signaling.testkit.Steps.*;
+import static dev.signaling.testkit.Messages.error;
+import static dev.signaling.testkit.Messages.participants;
+import static dev.signaling.testkit.Messages.register;
+import static dev.signaling.testkit.Steps.assertNothingPending;
+import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Nested;
  *
  * <p><b>Layout.</b> Each concern is a group of its own ({@link RegisterTests}, {@link
  * HeartbeatTests}, ...): a public abstract class in a file of its own, run here through a
- * one-line {@link Nested @Nested} inner class that extends it and hands it this contract. JUnit
+ * one-line {@link Nested} inner class that extends it and hands it this contract. JUnit
  * Jupiter (6.1.3) discovers {@code @Nested} classes declared in a superclass of the test class
  * it runs, and the test methods a nested class inherits, so the subclass above runs every group,
  * reported as {@code MyTransportContractTest$Register} and so on. (A group cannot itself be the

@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,7 +32,6 @@ public abstract class AuthenticationTests extends TransportGroup {
   private final BlockingQueue<RegistrationRequest> requests = new LinkedBlockingQueue<>();
   private final BlockingQueue<ConnectionInfo> opened = new LinkedBlockingQueue<>();
   private ServerHandle server;
-
 
   private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
     T value = queue.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,17 +1,17 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.QueueListener;
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
+import static dev.signaling.testkit.Messages.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.testkit.QueueListener;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What the Java-WebSocket adapter adds to the protocol: frames, limits, verbatim bytes, backpressure. */
@@ -28,7 +28,6 @@ public abstract class FrameTests extends TransportGroup {
 
   private SocketTestServer server;
 
-
   private SocketTestServer serve(SignalingConfig config, SignalingListener listener) {
     server = socketServer(config, listener);
     return server;
@@ -36,11 +35,6 @@ public abstract class FrameTests extends TransportGroup {
 
   private SocketTestServer serve(SignalingConfig config) {
     return serve(config, SignalingListener.NONE);
-  }
-
-
-  private static String register(String nodeId) {
-    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
   }
 
   /** A probe padded with spaces (still valid JSON) to exactly {@code bytes} bytes. */

@@ -1,14 +1,15 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
+import static dev.signaling.testkit.Messages.register;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,6 @@ public abstract class GracefulShutdownTests extends TransportGroup {
   /** This group of {@code kit}, over {@code wire}. */
   protected GracefulShutdownTests(TransportKit kit, Wire wire) {
     super(kit, wire);
-  }
-
-  private static String register(String nodeId) {
-    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.TestClient;
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
+import static dev.signaling.testkit.Messages.PROBE;
+import static dev.signaling.testkit.Messages.UNKNOWN_TYPE;
+import static dev.signaling.testkit.Messages.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.ConnectionInfo;
@@ -10,6 +10,9 @@ import dev.signaling.core.RegistrationAuthenticator;
 import dev.signaling.core.RolePolicy;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.testkit.RawSocket;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,8 +40,6 @@ public abstract class HandlerFailureTests extends TransportGroup {
     super(kit, wire);
   }
 
-  private static final String PROBE = "{\"type\":\"probe\"}";
-  private static final String UNKNOWN_TYPE = "{\"type\":\"error\",\"error\":\"unknown type\"}";
 
   /** Ids of connections closed with 1011, as the hub reports them. */
   private final List<String> failedIds = new CopyOnWriteArrayList<>();
@@ -53,15 +53,10 @@ public abstract class HandlerFailureTests extends TransportGroup {
   };
   private ServerHandle server;
 
-
   @Override
   protected ServerHandle start(SignalingConfig config) {
     server = start(config, listener);
     return server;
-  }
-
-  private static String register(String nodeId) {
-    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
   }
 
   private Set<Thread> serverThreads() {

@@ -1,13 +1,13 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.QueueListener;
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.QueueListener;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,7 +15,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,7 +48,6 @@ public abstract class HttpEndpointTests extends TransportGroup {
 
   private ServerHandle server;
 
-
   @Override
   protected ServerHandle start(SignalingConfig config) {
     server = super.start(config);
@@ -60,7 +58,6 @@ public abstract class HttpEndpointTests extends TransportGroup {
   protected ServerHandle start() {
     return start(SignalingConfig.defaults());
   }
-
 
   /** Sends {@code request} on a fresh connection and returns all the server sent before it closed. */
   private String exchange(String request) throws IOException {

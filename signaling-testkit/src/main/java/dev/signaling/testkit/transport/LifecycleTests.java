@@ -1,17 +1,15 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingException;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.net.ConnectException;
 import java.net.URI;
-import java.util.HashSet;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A server's lifecycle: binding, URIs, close. */

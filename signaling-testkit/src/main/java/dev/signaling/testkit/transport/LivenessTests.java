@@ -1,15 +1,14 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.RecordingListener;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,6 @@ public abstract class LivenessTests extends TransportGroup {
 
   private final RecordingListener listener = new RecordingListener();
   private ServerHandle server;
-
 
   @Test
   void clientThatNeverAnswersPings_isClosedWithin2_5Intervals_andItsLeaveReachesTheOthers() throws Exception {

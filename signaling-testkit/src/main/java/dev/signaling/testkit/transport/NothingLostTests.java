@@ -1,9 +1,10 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
+import static dev.signaling.testkit.Messages.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,10 +53,6 @@ public abstract class NothingLostTests extends TransportGroup {
     c.send("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}");
     assertThat(c.next()).startsWith("{\"type\":\"participants\"");
     return c;
-  }
-
-  private static String signal(String from, String to, String payload) {
-    return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"payload\":" + payload + "}";
   }
 
   /** Per sender, the sequence numbers a target received, in arrival order. */

@@ -1,21 +1,20 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The origin allowlist over real sockets: exact answers, and who gets through to the hub. */
@@ -42,7 +41,6 @@ public abstract class OriginTests extends TransportGroup {
     }
   };
   private ServerHandle server;
-
 
   private void startWith(Wire wire, SignalingConfig config, String... allowedOrigins) {
     server = start(wire.spec().config(config).allowedOrigins(allowedOrigins).listener(listener));

@@ -1,12 +1,17 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
+import static dev.signaling.testkit.Messages.PROBE;
+import static dev.signaling.testkit.Messages.UNKNOWN_TYPE;
+import static dev.signaling.testkit.Messages.participants;
+import static dev.signaling.testkit.Messages.presence;
+import static dev.signaling.testkit.Messages.register;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.RecordingListener;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -30,8 +35,6 @@ public abstract class ProtocolViolationTests extends TransportGroup {
     super(kit, wire);
   }
 
-  private static final String PROBE = "{\"type\":\"probe\"}";
-  private static final String UNKNOWN_TYPE = "{\"type\":\"error\",\"error\":\"unknown type\"}";
 
   private final RecordingListener listener = new RecordingListener();
   private ServerHandle server;
@@ -50,22 +53,6 @@ public abstract class ProtocolViolationTests extends TransportGroup {
   void stop() {
     watcher.close();
     server.close();
-  }
-
-  private static String register(String nodeId) {
-    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}";
-  }
-
-  private static String presence(String action, String nodeId) {
-    return "{\"type\":\"presence\",\"action\":\"" + action + "\",\"nodeId\":\"" + nodeId + "\",\"username\":\""
-        + nodeId + "\",\"publicKey\":\"\"}";
-  }
-
-  private static String participants(String... nodeIds) {
-    return "{\"type\":\"participants\",\"participants\":["
-        + String.join(",", Arrays.stream(nodeIds)
-            .map(id -> "{\"nodeId\":\"" + id + "\",\"username\":\"" + id + "\"}").toList())
-        + "]}";
   }
 
   private static byte[] utf8(String s) {

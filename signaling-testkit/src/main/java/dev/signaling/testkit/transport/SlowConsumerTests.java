@@ -1,17 +1,16 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.RecordingListener;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +32,6 @@ public abstract class SlowConsumerTests extends TransportGroup {
 
   private final RecordingListener listener = new RecordingListener();
   private ServerHandle server;
-
 
   private static String signal(String from, String to, String payload) {
     return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"payload\":\"" + payload + "\"}";

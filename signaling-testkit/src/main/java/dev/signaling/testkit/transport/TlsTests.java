@@ -1,13 +1,13 @@
 package dev.signaling.testkit.transport;
 
-import dev.signaling.testkit.WebSocketTestClient;
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestCertificate;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**

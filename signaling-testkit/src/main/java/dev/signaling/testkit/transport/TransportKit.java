@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Nested;
  * }
  * }</pre>
  *
- * <p>What it checks, each group in a file of its own run here through a one-line {@link Nested
+ * <p>What it checks, each group in a file of its own run here through a one-line {@code
  * @Nested} inner class (see {@link SignalingContract} for why this layout, and how JUnit finds
  * the groups): the protocol contract over real sockets, plain and over TLS; the HTTP endpoint
  * ({@code /health}, {@code 404}, {@code 431}, {@code 503}, the handshake timeout), plain and over

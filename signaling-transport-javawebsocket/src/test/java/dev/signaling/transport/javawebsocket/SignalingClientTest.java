@@ -1,10 +1,10 @@
 package dev.signaling.transport.javawebsocket;
 
-import dev.signaling.testkit.QueueListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.Participant;
+import dev.signaling.testkit.QueueListener;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.ClientRecorder.Closed;
 import dev.signaling.transport.javawebsocket.ClientRecorder.Connected;

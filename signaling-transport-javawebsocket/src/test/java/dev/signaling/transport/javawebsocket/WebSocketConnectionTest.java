@@ -1,13 +1,13 @@
 package dev.signaling.transport.javawebsocket;
 
-import dev.signaling.testkit.RawSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.ConnectionInfo;
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
+import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.Waits;
 import dev.signaling.testkit.WebSocketTestClient;
