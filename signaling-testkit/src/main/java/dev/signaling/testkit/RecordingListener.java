@@ -6,6 +6,7 @@ import dev.signaling.core.SignalingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A {@link dev.signaling.core.SignalingListener} that records events as short strings such as
@@ -27,14 +28,21 @@ public final class RecordingListener implements SignalingListener {
 
   /** Waits until an event equal to {@code event} has been recorded. */
   public void await(String event) {
-    Waits.until("event '" + event + "' (got " + events() + ")", () -> events().contains(event));
+    awaitAny("event '" + event + "'", e -> e.equals(event));
   }
 
   /** Waits until an event starting with {@code prefix} has been recorded, and returns the first. */
   public String awaitPrefix(String prefix) {
-    Waits.until("an event '" + prefix + "...' (got " + events() + ")",
-        () -> events().stream().anyMatch(e -> e.startsWith(prefix)));
-    return events().stream().filter(e -> e.startsWith(prefix)).findFirst().orElseThrow();
+    return awaitAny("an event '" + prefix + "...'", e -> e.startsWith(prefix));
+  }
+
+  private String awaitAny(String what, Predicate<String> match) {
+    try {
+      Waits.until(what, () -> events().stream().anyMatch(match));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; got " + events(), e);
+    }
+    return events().stream().filter(match).findFirst().orElseThrow();
   }
 
   private synchronized void add(String event) {

@@ -28,10 +28,20 @@ public final class Waits {
    * @throws AssertionError naming {@code what} if it does not hold within {@link TestClient#TIMEOUT}
    */
   public static void until(String what, BooleanSupplier condition) {
+    until(what, TestClient.TIMEOUT, condition);
+  }
+
+  /**
+   * Returns once {@code condition} holds, waiting up to {@code atMost} (for work that takes longer
+   * than a message round trip, such as a whole load test draining).
+   *
+   * @throws AssertionError naming {@code what} if it does not hold in time
+   */
+  public static void until(String what, Duration atMost, BooleanSupplier condition) {
     try {
-      await(what).until(condition::getAsBoolean);
+      await(what).atMost(atMost).until(condition::getAsBoolean);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("not within " + TestClient.TIMEOUT + ": " + what, e);
+      throw new AssertionError("not within " + atMost + ": " + what, e);
     }
   }
 }

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Nested;
  * nested class: a nested class must be an inner class of the test's hierarchy, and a file of its
  * own cannot hold one; so the inner class is the seam and the file holds the tests.) The servers a
  * group starts are closed by this class's {@link AfterEach}, which JUnit runs around every nested
- * test as well.
+ * test as well. Maven Surefire reports each group under the class that declares it ({@code
+ * SignalingContract$Register}, ...), so a {@code -Dtest=} filter must name that too: {@code
+ * -Dtest='MyTransportContractTest,SignalingContract*'}.
  *
  * <p>To prove that something was <em>not</em> sent, a test uses a barrier: {@link
  * dev.signaling.testkit.Steps#assertNothingPending}.

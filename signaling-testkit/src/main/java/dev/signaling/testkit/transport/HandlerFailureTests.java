@@ -11,6 +11,7 @@ import dev.signaling.core.RolePolicy;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.testkit.RawSocket;
+import dev.signaling.testkit.Waits;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
@@ -109,7 +110,7 @@ public abstract class HandlerFailureTests extends TransportGroup {
           assertThat(boom.awaitClose()).as("close code of connection %d", i).isEqualTo(1011);
         }
       }
-      waitFor(() -> failedIds.size() == 4);
+      Waits.until("four connections closed 1011", () -> failedIds.size() == 4);
     });
 
     for (String id : failedIds) {
@@ -173,13 +174,5 @@ public abstract class HandlerFailureTests extends TransportGroup {
     String text = captured.toString(StandardCharsets.UTF_8);
     original.print(text); // keep it in the test's output
     return text;
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within the timeout").isLessThan(deadline);
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-    }
   }
 }

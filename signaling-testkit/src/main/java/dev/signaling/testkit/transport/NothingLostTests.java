@@ -4,7 +4,9 @@ import static dev.signaling.testkit.Messages.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.Waits;
 import dev.signaling.testkit.WebSocketTestClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -177,10 +179,8 @@ public abstract class NothingLostTests extends TransportGroup {
       assertThat(refused).as("sent after t2 left").isGreaterThanOrEqualTo(PER_PAIR / 4);
     }
     // The churn's last close may still be on its way through the server: wait for it, bounded.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (server.participants().size() > 6 && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-    }
+    Waits.until("the churn's last close applied", Duration.ofSeconds(WAIT_SECONDS),
+        () -> server.participants().size() <= 6);
     assertThat(server.participants()).extracting(p -> p.nodeId())
         .containsExactlyInAnyOrder("t0", "t1", "t2-renamed", "s0", "s1", "s2");
   }
