@@ -34,15 +34,26 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
   private int port;
   private boolean perTest;
 
+  /** The class that started the shared process; its nested classes see the same one. */
+  private String owner;
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    port = freePort();
-    start();
+    // JUnit calls this again for each @Nested class of the test class (they inherit the
+    // extension): the process started for the outer class serves them all.
+    if (owner == null) {
+      owner = context.getUniqueId();
+      port = freePort();
+      start();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    kill();
+    if (context.getUniqueId().equals(owner)) {
+      kill();
+      owner = null;
+    }
   }
 
   @Override
