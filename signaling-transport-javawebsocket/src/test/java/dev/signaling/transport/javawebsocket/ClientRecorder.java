@@ -1,7 +1,7 @@
 package dev.signaling.transport.javawebsocket;
 
 import dev.signaling.core.Participant;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingClient.Disconnect;
 import dev.signaling.transport.javawebsocket.SignalingClient.Presence;
 import dev.signaling.transport.javawebsocket.SignalingClient.RoleAssignment;

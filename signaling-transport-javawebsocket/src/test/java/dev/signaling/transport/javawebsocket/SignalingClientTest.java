@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.Participant;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.QueueListener;
+import dev.signaling.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.ClientRecorder.Closed;
 import dev.signaling.transport.javawebsocket.ClientRecorder.Connected;
 import dev.signaling.transport.javawebsocket.ClientRecorder.Heartbeat;
