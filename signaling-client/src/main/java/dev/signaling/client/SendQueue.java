@@ -18,6 +18,8 @@ final class SendQueue {
   private long queuedChars;
   private boolean writing;
   private boolean closed;
+  private boolean finished;
+  private Runnable afterLast; // what finish() asked for once the queue is empty
 
   SendQueue(WebSocket socket, long maxQueuedChars) {
     this.socket = socket;
@@ -46,16 +48,31 @@ final class SendQueue {
     return true;
   }
 
+  /**
+   * Takes no more messages, and runs {@code last} (the close frame) once the messages already
+   * queued were written: at once when none wait.
+   */
+  void finish(Runnable last) {
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      closed = true;
+      if (writing) {
+        afterLast = last;
+        return;
+      }
+    }
+    last.run();
+  }
+
   /** Drops what waits; later offers return false. */
   synchronized void close() {
     closed = true;
     waiting.clear();
     queuedChars = 0;
-  }
-
-  /** Characters queued but not yet written. */
-  synchronized long queuedChars() {
-    return queuedChars;
+    afterLast = null;
   }
 
   /**
@@ -66,12 +83,20 @@ final class SendQueue {
   private void writeWaiting() {
     while (true) {
       String next;
+      Runnable last;
       synchronized (this) {
         next = waiting.peek();
-        if (next == null || closed) {
+        last = afterLast;
+        if (next == null) {
           writing = false;
-          return;
+          afterLast = null;
         }
+      }
+      if (next == null) {
+        if (last != null) {
+          last.run();
+        }
+        return;
       }
       CompletableFuture<WebSocket> write = socket.sendText(next, true);
       if (!write.isDone()) {
@@ -97,7 +122,7 @@ final class SendQueue {
       writing = false;
       return false;
     }
-    if (!closed) {
+    if (waiting.peek() == text) {
       waiting.poll();
       queuedChars -= text.length();
     }

@@ -114,17 +114,18 @@ final class ServerLink implements WebSocket.Listener {
   }
 
   /**
-   * Starts the close handshake; the end is reported when the server answers. Aborts instead when
-   * the connection is not open yet.
+   * Starts the close handshake once the messages already queued were written; the end is
+   * reported when the server answers. Aborts instead when the connection is not open yet.
    */
   void close(int code, String reason) {
     WebSocket ws = socket;
-    if (ws == null) {
+    SendQueue q = queue;
+    if (ws == null || q == null) {
       abort(code, reason);
       return;
     }
     closeSent = true;
-    ws.sendClose(code, reason);
+    q.finish(() -> ws.sendClose(code, reason));
   }
 
   /** Waits up to {@code timeout} for the end to be reported; true if it was. */
