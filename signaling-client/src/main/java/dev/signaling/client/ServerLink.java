@@ -126,6 +126,8 @@ final class ServerLink implements WebSocket.Listener {
     }
     closeSent = true;
     q.finish(() -> ws.sendClose(code, reason));
+    // The server's answering close is delivered only against demand; what comes before it is dropped.
+    ws.request(Long.MAX_VALUE);
   }
 
   /** Waits up to {@code timeout} for the end to be reported; true if it was. */
@@ -161,7 +163,7 @@ final class ServerLink implements WebSocket.Listener {
   @Override
   public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
     heard = true;
-    if (ended.get()) {
+    if (ended.get() || closeSent) {
       return null;
     }
     if ((long) partial.length() + data.length() > maxMessageChars) {
