@@ -255,6 +255,9 @@ final class ClientEngine implements ServerLink.Events {
     if (link != null) {
       link.abort(NORMAL, "client closed");
     }
+    if (registration.isDone()) {
+      registration = new CompletableFuture<>(); // a registration of the past: awaitRegistered says false
+    }
     registration.completeExceptionally(new SignalingClientException("client stopped: " + why));
     deliver(callbacks::closed);
     terminated = true;

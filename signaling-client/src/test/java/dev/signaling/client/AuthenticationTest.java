@@ -28,15 +28,12 @@ import org.junit.jupiter.api.Test;
 class AuthenticationTest {
 
   private final BlockingQueue<RegistrationRequest> requests = new LinkedBlockingQueue<>();
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   @AfterEach
   void stop() {
-    clients.close();
-    if (server != null) {
-      server.close();
-    }
+    loopback.close();
   }
 
   private void start(RegistrationAuthenticator authenticator) {
@@ -44,8 +41,7 @@ class AuthenticationTest {
       requests.add(request);
       return authenticator.authenticate(request);
     };
-    server = SignalingServer.builder().host("127.0.0.1").port(0)
-        .config(SignalingConfig.builder().authenticator(recording).maxMessageBytes(1024).build()).start();
+    server = loopback.start(SignalingConfig.builder().authenticator(recording).maxMessageBytes(1024).build());
   }
 
   private RegistrationRequest nextRequest() throws InterruptedException {
@@ -64,7 +60,7 @@ class AuthenticationTest {
     Ed25519Signer signer = Ed25519Signer.of(ed25519());
     ClientRecorder a = new ClientRecorder();
 
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), signer.nodeId(), a).auth(signer));
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), signer.nodeId(), a).auth(signer));
 
     assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
     assertThat(nextRequest().auth()).containsOnlyKeys("timestamp", "signature");
@@ -78,7 +74,7 @@ class AuthenticationTest {
     Ed25519Signer wrongKey = Ed25519Signer.of(ed25519());
     ClientRecorder a = new ClientRecorder();
 
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), claimed, a).auth(wrongKey));
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), claimed, a).auth(wrongKey));
 
     assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal("unauthorized", false));
     a.await(Closed.class);
@@ -93,7 +89,7 @@ class AuthenticationTest {
     Ed25519Signer signer = Ed25519Signer.of(ed25519());
     AtomicInteger calls = new AtomicInteger();
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), signer.nodeId(), a)
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), signer.nodeId(), a)
         .auth(nodeId -> {
           calls.incrementAndGet();
           return signer.authJson(nodeId);
@@ -115,7 +111,7 @@ class AuthenticationTest {
     start(request -> "t0k3n".equals(request.auth().get("token")));
     ClientRecorder a = new ClientRecorder();
 
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), "a", a)
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", a)
         .auth(nodeId -> "{\"token\":\"t0k3n\",\"n\":12.50,\"ok\":true,\"for\":\"" + nodeId + "\"}"));
 
     assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
@@ -127,7 +123,7 @@ class AuthenticationTest {
     start(request -> "let-me-in".equals(request.connection().handshake().header("X-Api-Key")));
     ClientRecorder a = new ClientRecorder();
 
-    SignalingClient client = clients.connect(SignalingClient.builder(server.webSocketUri().resolve("/rooms/7"), "a", "alice")
+    SignalingClient client = loopback.connect(SignalingClient.builder(server.webSocketUri().resolve("/rooms/7"), "a", "alice")
         .listener(a)
         .header("X-Api-Key", "let-me-in")
         .header("X-Trace", "1")
@@ -147,7 +143,7 @@ class AuthenticationTest {
     start(request -> "let-me-in".equals(request.connection().handshake().header("X-Api-Key")));
     ClientRecorder a = new ClientRecorder();
 
-    clients.connect(Clients.builder(server.webSocketUri(), "a", a).header("X-Api-Key", "guess"));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).header("X-Api-Key", "guess"));
 
     assertThat(a.await(RegisterRefusal.class).error()).isEqualTo("unauthorized");
   }
@@ -158,7 +154,7 @@ class AuthenticationTest {
     AtomicInteger calls = new AtomicInteger();
     ClientRecorder a = new ClientRecorder();
 
-    clients.connect(Clients.builder(server.webSocketUri(), "a", a).auth(nodeId -> {
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).auth(nodeId -> {
       if (calls.incrementAndGet() == 1) {
         throw new IllegalStateException("no token yet");
       }

@@ -16,19 +16,16 @@ import org.junit.jupiter.api.Test;
  */
 class ClientServerIntegrationTest {
 
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   private void start(SignalingConfig config) {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).config(config).start();
+    server = loopback.start(config);
   }
 
   @AfterEach
   void stop() {
-    clients.close();
-    if (server != null) {
-      server.close();
-    }
+    loopback.close();
   }
 
   @Test
@@ -39,7 +36,7 @@ class ClientServerIntegrationTest {
     for (int i = 0; i < count; i++) {
       ClientRecorder recorder = new ClientRecorder();
       recorders.add(recorder);
-      clients.connect(Clients.builder(server.webSocketUri(), "n" + i, recorder));
+      loopback.connect(Loopback.builder(server.webSocketUri(), "n" + i, recorder));
     }
 
     for (ClientRecorder recorder : recorders) {
@@ -58,12 +55,12 @@ class ClientServerIntegrationTest {
   void aNewcomer_isToldTheRolesThatOthersAlreadyHave() {
     start(SignalingConfig.defaults());
     ClientRecorder a = new ClientRecorder();
-    SignalingClient clientA = clients.registered(server.webSocketUri(), "a", a);
+    SignalingClient clientA = loopback.registered(server.webSocketUri(), "a", a);
     assertThat(clientA.sendRoleAssign("a", List.of("relay"))).isTrue();
     a.await(RoleAssignment.class);
 
     ClientRecorder b = new ClientRecorder();
-    clients.connect(Clients.builder(server.webSocketUri(), "b", b));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "b", b));
 
     assertThat(b.await(RoleAssignment.class)).isEqualTo(new RoleAssignment("a", List.of("relay"), "a"));
   }
@@ -72,7 +69,7 @@ class ClientServerIntegrationTest {
   void aClientOverTheRateLimit_isToldSo_andStaysRegistered() {
     start(SignalingConfig.builder().rateLimit(5, 5).build());
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.registered(server.webSocketUri(), "a", a);
+    SignalingClient client = loopback.registered(server.webSocketUri(), "a", a);
 
     for (int i = 0; i < 20; i++) {
       client.sendHeartbeat();

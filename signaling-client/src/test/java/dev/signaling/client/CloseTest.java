@@ -29,12 +29,12 @@ import org.junit.jupiter.api.Test;
 class CloseTest {
 
   private final BlockingQueue<String> serverEvents = new LinkedBlockingQueue<>();
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   @BeforeEach
   void startServer() {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).listener(new SignalingListener() {
+    server = loopback.start(SignalingServer.builder().port(0).listener(new SignalingListener() {
       @Override
       public void nodeJoined(Participant participant) {
         serverEvents.add("joined " + participant.nodeId());
@@ -44,13 +44,12 @@ class CloseTest {
       public void nodeLeft(Participant participant) {
         serverEvents.add("left " + participant.nodeId());
       }
-    }).start();
+    }));
   }
 
   @AfterEach
   void stopEverything() {
-    clients.close();
-    server.close();
+    loopback.close();
   }
 
   private String nextServerEvent() throws InterruptedException {
@@ -82,7 +81,7 @@ class CloseTest {
   @Test
   void close_isIdempotent_leavesTheServer_andEndsWithOneOnClosed() throws Exception {
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.registered(server.webSocketUri(), "a", a);
+    SignalingClient client = loopback.registered(server.webSocketUri(), "a", a);
     assertThat(nextServerEvent()).isEqualTo("joined a");
 
     client.close();
@@ -104,8 +103,8 @@ class CloseTest {
   @Test
   void close_writesWhatWasQueuedFirst() {
     ClientRecorder b = new ClientRecorder();
-    SignalingClient a = clients.registered(server.webSocketUri(), "a", new ClientRecorder());
-    clients.registered(server.webSocketUri(), "b", b);
+    SignalingClient a = loopback.registered(server.webSocketUri(), "a", new ClientRecorder());
+    loopback.registered(server.webSocketUri(), "b", b);
 
     for (int i = 0; i < 50; i++) {
       assertThat(a.sendSignal("b", "[" + i + ",\"" + "q".repeat(4_000) + "\"]")).isTrue();
@@ -121,7 +120,7 @@ class CloseTest {
   void close_endsEveryThreadOfTheClient_whileTheServerRuns() throws Exception {
     Set<Thread> before = clientThreads();
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = Clients.builder(server.webSocketUri(), "a", a).heartbeatInterval(Duration.ofMillis(10)).connect();
+    SignalingClient client = Loopback.builder(server.webSocketUri(), "a", a).heartbeatInterval(Duration.ofMillis(10)).connect();
     a.await(Registered.class);
     Set<Thread> started = clientThreads();
     started.removeAll(before);
@@ -139,7 +138,7 @@ class CloseTest {
   @Test
   void close_whileReconnecting_stopsTheAttempts() throws Exception {
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.registered(server.webSocketUri(), "a", a);
+    SignalingClient client = loopback.registered(server.webSocketUri(), "a", a);
     server.close();
     a.await(Disconnect.class, d -> d.code() == Disconnect.NEVER_CONNECTED);
 
@@ -156,7 +155,7 @@ class CloseTest {
   void close_whileTheHandshakeHangs_returnsPromptly() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       ClientRecorder a = new ClientRecorder();
-      SignalingClient client = clients.connect(SignalingClient.builder(
+      SignalingClient client = loopback.connect(SignalingClient.builder(
           URI.create("ws://127.0.0.1:" + silent.getLocalPort()), "a", "alice").listener(a));
       try (Socket accepted = silent.accept()) {
         long start = System.nanoTime();
@@ -186,7 +185,7 @@ class CloseTest {
         recorder.onClosed(client);
       }
     };
-    clients.connect(SignalingClient.builder(server.webSocketUri(), "a", "alice").listener(closing));
+    loopback.connect(SignalingClient.builder(server.webSocketUri(), "a", "alice").listener(closing));
 
     recorder.await(Closed.class);
     assertThat(closedInCallback.getCount()).isZero();

@@ -21,19 +21,16 @@ class ReconnectTest {
   /** Small enough that a signal can make the server close a connection with 1009 on cue. */
   private static final SignalingConfig SMALL_MESSAGES = SignalingConfig.builder().maxMessageBytes(1024).build();
 
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   @AfterEach
   void stop() {
-    clients.close();
-    if (server != null) {
-      server.close();
-    }
+    loopback.close();
   }
 
   private SignalingServer start(int port) {
-    return SignalingServer.builder().host("127.0.0.1").port(port).config(SMALL_MESSAGES).start();
+    return loopback.start(SignalingServer.builder().port(port).config(SMALL_MESSAGES));
   }
 
   /** Makes the server close {@code client}'s connection: a message over its limit gets 1009. */
@@ -46,8 +43,8 @@ class ReconnectTest {
     server = start(0);
     ClientRecorder a = new ClientRecorder();
     ClientRecorder b = new ClientRecorder();
-    SignalingClient clientA = clients.registered(server.webSocketUri(), "a", a);
-    clients.registered(server.webSocketUri(), "b", b);
+    SignalingClient clientA = loopback.registered(server.webSocketUri(), "a", a);
+    loopback.registered(server.webSocketUri(), "b", b);
     a.await(Participants.class, p -> p.participants().size() == 2);
     int port = server.port();
 
@@ -75,7 +72,7 @@ class ReconnectTest {
 
     provokeServerClose(clientA);
     assertThat(a.await(Disconnect.class, d -> d.code() == 1009).reconnectDelay())
-        .as("registered again: the backoff started over").isEqualTo(Clients.FAST.initial());
+        .as("registered again: the backoff started over").isEqualTo(Loopback.FAST.initial());
   }
 
   @Test
@@ -83,7 +80,7 @@ class ReconnectTest {
     server = start(0);
     ClientRecorder a = new ClientRecorder();
     Backoff halfJitter = new Backoff(Duration.ofMillis(100), Duration.ofMillis(100), 2, 0.5);
-    SignalingClient client = clients.connect(SignalingClient.builder(server.webSocketUri(), "a", "alice")
+    SignalingClient client = loopback.connect(SignalingClient.builder(server.webSocketUri(), "a", "alice")
         .listener(a).reconnect(halfJitter).jitterSource(() -> 0.999_999));
     a.await(Registered.class);
 
@@ -96,7 +93,7 @@ class ReconnectTest {
   void withoutReconnection_aLostConnectionClosesTheClient() {
     server = start(0);
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), "a", a).noReconnect());
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).noReconnect());
     a.await(Registered.class);
 
     provokeServerClose(client);
@@ -110,7 +107,7 @@ class ReconnectTest {
   void aServerThatStopsAnsweringPings_isLeft_andTheClientConnectsAgain() throws Exception {
     try (ScriptedServer deaf = ScriptedServer.refusing(List.of(), false)) {
       ClientRecorder a = new ClientRecorder();
-      clients.connect(Clients.builder(deaf.uri(), "a", a).pingInterval(Duration.ofMillis(50)));
+      loopback.connect(Loopback.builder(deaf.uri(), "a", a).pingInterval(Duration.ofMillis(50)));
       a.await(Registered.class);
 
       Disconnect silent = a.await(Disconnect.class);
@@ -129,9 +126,9 @@ class ReconnectTest {
   void aServerThatAnswersPings_keepsTheConnection() {
     server = start(0);
     ClientRecorder a = new ClientRecorder();
-    clients.connect(Clients.builder(server.webSocketUri(), "a", a).pingInterval(Duration.ofMillis(20)));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).pingInterval(Duration.ofMillis(20)));
     a.await(Registered.class);
-    clients.connect(Clients.builder(server.webSocketUri(), "b", new ClientRecorder()).heartbeatInterval(Duration.ofMillis(20)));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "b", new ClientRecorder()).heartbeatInterval(Duration.ofMillis(20)));
 
     for (int i = 0; i < 15; i++) { // b's heartbeats come 20 ms apart: a pinged about as often meanwhile
       a.await(ClientRecorder.HeartbeatFrom.class);

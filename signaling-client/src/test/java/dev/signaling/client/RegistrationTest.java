@@ -24,19 +24,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RegistrationTest {
 
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   @AfterEach
   void stop() {
-    clients.close();
-    if (server != null) {
-      server.close();
-    }
+    loopback.close();
   }
 
   private void start(SignalingConfig config) {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).config(config).start();
+    server = loopback.start(config);
   }
 
   private static List<String> nodeIds(SignalingServer server) {
@@ -47,7 +44,7 @@ class RegistrationTest {
   void accepted_awaitRegisteredRightAfterConnect_thenTheSendGoesOut() throws Exception {
     start(SignalingConfig.defaults());
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), "a", a));
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", a));
 
     assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
     assertThat(client.sendRoleAssign("a", List.of("relay"))).as("a send right after the wait").isTrue();
@@ -65,7 +62,7 @@ class RegistrationTest {
   void untilTheServerAnswers_theClientIsRegistering_andSendsNothing() throws Exception {
     try (ScriptedServer silent = ScriptedServer.refusing(List.of(""), true)) {
       ClientRecorder a = new ClientRecorder();
-      SignalingClient client = clients.connect(Clients.builder(silent.uri(), "a", a));
+      SignalingClient client = loopback.connect(Loopback.builder(silent.uri(), "a", a));
 
       assertThat(silent.registers.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).contains("\"register\"");
       assertThat(client.state()).isEqualTo(ClientState.REGISTERING);
@@ -80,14 +77,14 @@ class RegistrationTest {
   @Test
   void nodeIdAlreadyRegistered_isReported_retried_andRegistersOnceTheHolderLeaves() throws Exception {
     start(SignalingConfig.builder().duplicatePolicy(DuplicatePolicy.REJECT).build());
-    SignalingClient holder = clients.registered(server.webSocketUri(), "a", new ClientRecorder());
+    SignalingClient holder = loopback.registered(server.webSocketUri(), "a", new ClientRecorder());
     ClientRecorder second = new ClientRecorder();
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), "a", second));
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", second));
 
     assertThat(second.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal("nodeId already registered", true));
     Disconnect disconnect = second.await(Disconnect.class);
     assertThat(disconnect).isEqualTo(new Disconnect(1000, "register refused: nodeId already registered", false,
-        Clients.FAST.initial()));
+        Loopback.FAST.initial()));
     assertThat(second.states()).startsWith("RegisterRefusal WAITING", "Disconnect WAITING");
     assertThat(second.all(Registered.class)).isEmpty();
     assertThat(client.sendHeartbeat()).as("not registered").isFalse();
@@ -103,7 +100,7 @@ class RegistrationTest {
   void fieldTooLong_isReported_andFinal_theClientStopsUnregistered() throws Exception {
     start(SignalingConfig.builder().maxIdLength(8).build());
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), "nine-char", a));
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "nine-char", a));
 
     assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal("field too long", false));
     assertThat(a.await(Disconnect.class).willReconnect()).isFalse();
@@ -120,7 +117,7 @@ class RegistrationTest {
   void unauthorized_isReported_andFinal() throws Exception {
     start(SignalingConfig.builder().authenticator(request -> false).build());
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.connect(Clients.builder(server.webSocketUri(), "a", a));
+    SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", a));
 
     assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal("unauthorized", false));
     a.await(Closed.class);
@@ -135,7 +132,7 @@ class RegistrationTest {
   void everyRefusalThatWouldRepeat_stopsTheClient_afterOneRegister(String error) throws Exception {
     try (ScriptedServer scripted = ScriptedServer.refusing(List.of(error), true)) {
       ClientRecorder a = new ClientRecorder();
-      SignalingClient client = clients.connect(Clients.builder(scripted.uri(), "a", a));
+      SignalingClient client = loopback.connect(Loopback.builder(scripted.uri(), "a", a));
 
       assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal(error, false));
       assertThat(a.await(Disconnect.class).reason()).isEqualTo("register refused: " + error);
@@ -150,13 +147,13 @@ class RegistrationTest {
   void everyRefusalThatCanChange_isRetried_untilTheServerAccepts(String error) throws Exception {
     try (ScriptedServer scripted = ScriptedServer.refusing(List.of(error, error), true)) {
       ClientRecorder a = new ClientRecorder();
-      SignalingClient client = clients.connect(Clients.builder(scripted.uri(), "a", a));
+      SignalingClient client = loopback.connect(Loopback.builder(scripted.uri(), "a", a));
 
       assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal(error, true));
       assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal(error, true));
       assertThat(a.await(Registered.class).state()).isEqualTo(ClientState.REGISTERED);
       assertThat(a.all(Disconnect.class)).extracting(Disconnect::reconnectDelay)
-          .as("the backoff grows with each refusal").containsExactly(Clients.FAST.initial(), Clients.FAST.initial().multipliedBy(2));
+          .as("the backoff grows with each refusal").containsExactly(Loopback.FAST.initial(), Loopback.FAST.initial().multipliedBy(2));
       assertThat(scripted.registers).hasSize(3);
       assertThat(client.sendHeartbeat()).isTrue();
     }
@@ -166,9 +163,9 @@ class RegistrationTest {
   void replacedByANewerRegistration_isReported_andNotFoughtBack() throws Exception {
     start(SignalingConfig.defaults());
     ClientRecorder first = new ClientRecorder();
-    SignalingClient older = clients.registered(server.webSocketUri(), "a", first);
+    SignalingClient older = loopback.registered(server.webSocketUri(), "a", first);
     ClientRecorder second = new ClientRecorder();
-    SignalingClient newer = clients.registered(server.webSocketUri(), "a", second);
+    SignalingClient newer = loopback.registered(server.webSocketUri(), "a", second);
 
     assertThat(first.await(ServerError.class)).isEqualTo(new ServerError("replaced by a newer registration", null));
     Disconnect replaced = first.await(Disconnect.class);
@@ -187,7 +184,7 @@ class RegistrationTest {
   void aConnectionTheServerCloses_isReconnected_andRegisteredAgain() throws Exception {
     start(SignalingConfig.builder().maxMessageBytes(1024).build());
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.registered(server.webSocketUri(), "a", a);
+    SignalingClient client = loopback.registered(server.webSocketUri(), "a", a);
     java.util.concurrent.CompletableFuture<SignalingClient> firstRegistration = client.whenRegistered();
 
     assertThat(client.sendSignalString("a", "x".repeat(2_000))).isTrue(); // over the server's limit: 1009
@@ -195,7 +192,7 @@ class RegistrationTest {
     Disconnect closed = a.await(Disconnect.class);
     assertThat(closed.code()).isEqualTo(1009);
     assertThat(closed.remote()).isTrue();
-    assertThat(closed.reconnectDelay()).isEqualTo(Clients.FAST.initial());
+    assertThat(closed.reconnectDelay()).isEqualTo(Loopback.FAST.initial());
     assertThat(a.states()).contains("Disconnect WAITING");
     assertThat(a.await(Registered.class).state()).isEqualTo(ClientState.REGISTERED);
     assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();

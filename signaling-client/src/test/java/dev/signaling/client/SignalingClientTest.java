@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signaling.client.ClientRecorder.HeartbeatFrom;
 import dev.signaling.client.ClientRecorder.Participants;
 import dev.signaling.client.ClientRecorder.Registered;
+import dev.signaling.core.SignalingConfig;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,29 +21,28 @@ import org.junit.jupiter.api.Test;
 /** What a registered {@link SignalingClient} sends and hears, against the real server over loopback. */
 class SignalingClientTest {
 
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   @BeforeEach
   void startServer() {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).start();
+    server = loopback.start(SignalingConfig.defaults());
   }
 
   @AfterEach
   void stopEverything() {
-    clients.close();
-    server.close();
+    loopback.close();
   }
 
   private SignalingClient registered(String nodeId, ClientRecorder recorder) {
-    return clients.registered(server.webSocketUri(), nodeId, recorder);
+    return loopback.registered(server.webSocketUri(), nodeId, recorder);
   }
 
   @Test
   void theRegisterCarriesTheKeys_andTheListNamesThisNode() {
     ClientRecorder a = new ClientRecorder();
-    SignalingClient client = clients.connect(
-        Clients.builder(server.webSocketUri(), "a", a).publicKey("pk-a").encryptionKey("ek-a"));
+    SignalingClient client = loopback.connect(
+        Loopback.builder(server.webSocketUri(), "a", a).publicKey("pk-a").encryptionKey("ek-a"));
 
     a.await(Registered.class);
     Participants participants = a.await(Participants.class);
@@ -57,7 +57,7 @@ class SignalingClientTest {
     ClientRecorder a = new ClientRecorder();
     ClientRecorder b = new ClientRecorder();
     registered("a", a);
-    clients.connect(Clients.builder(server.webSocketUri(), "b", b).publicKey("pk-b"));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "b", b).publicKey("pk-b"));
 
     assertThat(a.await(Presence.class))
         .isEqualTo(new Presence(Presence.Action.JOIN, new Participant("b", "user-b", null), "pk-b"));
@@ -176,7 +176,7 @@ class SignalingClientTest {
   void automaticHeartbeat_isSentAtTheInterval() {
     ClientRecorder b = new ClientRecorder();
     registered("b", b);
-    clients.connect(Clients.builder(server.webSocketUri(), "a", new ClientRecorder()).heartbeatInterval(Duration.ofMillis(20)));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", new ClientRecorder()).heartbeatInterval(Duration.ofMillis(20)));
 
     for (int i = 0; i < 3; i++) {
       assertThat(b.await(HeartbeatFrom.class)).isEqualTo(new HeartbeatFrom("a"));
@@ -187,7 +187,7 @@ class SignalingClientTest {
   void everyCallback_runsOnTheClientsOwnThread_fromTheInjectedFactory() {
     AtomicInteger made = new AtomicInteger();
     ClientRecorder a = new ClientRecorder();
-    clients.connect(Clients.builder(server.webSocketUri(), "a", a).threadFactory(r -> {
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).threadFactory(r -> {
       Thread thread = new Thread(r, "injected-" + made.incrementAndGet());
       thread.setDaemon(true);
       return thread;
@@ -214,7 +214,7 @@ class SignalingClientTest {
         recorder.onPresence(client, presence);
       }
     };
-    clients.connect(SignalingClient.builder(server.webSocketUri(), "a", "alice").listener(throwing));
+    loopback.connect(SignalingClient.builder(server.webSocketUri(), "a", "alice").listener(throwing));
     recorder.await(Participants.class);
     registered("b", new ClientRecorder());
 
@@ -224,7 +224,7 @@ class SignalingClientTest {
   @Test
   void aMessageOverTheClientsLimit_endsTheConnection_1009_andTheClientComesBack() {
     ClientRecorder small = new ClientRecorder();
-    clients.connect(Clients.builder(server.webSocketUri(), "small", small).maxMessageChars(500));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "small", small).maxMessageChars(500));
     small.await(Registered.class);
     SignalingClient sender = registered("sender", new ClientRecorder());
 
@@ -242,7 +242,7 @@ class SignalingClientTest {
   void sendBeforeTheConnectionOpens_returnsFalse() throws Exception {
     // A listening socket that never answers the upgrade: the client stays CONNECTING.
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      SignalingClient client = clients.connect(SignalingClient.builder(
+      SignalingClient client = loopback.connect(SignalingClient.builder(
           URI.create("ws://127.0.0.1:" + silent.getLocalPort()), "a", "alice"));
       assertThat(client.state()).isEqualTo(ClientState.CONNECTING);
       assertThat(client.sendHeartbeat()).isFalse();
@@ -283,7 +283,7 @@ class SignalingClientTest {
   void anUpperCaseScheme_works_andQueryParametersAreAdded() {
     ClientRecorder a = new ClientRecorder();
     URI upper = URI.create("WS://127.0.0.1:" + server.port() + "/room?x=1");
-    SignalingClient client = clients.connect(SignalingClient.builder(upper, "a", "alice")
+    SignalingClient client = loopback.connect(SignalingClient.builder(upper, "a", "alice")
         .queryParameter("token", "a b&c").listener(a));
 
     assertThat(client.uri()).isEqualTo(URI.create("ws://127.0.0.1:" + server.port() + "/room?x=1&token=a+b%26c"));

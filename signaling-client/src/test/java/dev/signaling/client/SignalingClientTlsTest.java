@@ -15,18 +15,17 @@ import org.junit.jupiter.api.Test;
 /** {@link SignalingClient} over {@code wss://}: the real server with the test certificate. */
 class SignalingClientTlsTest {
 
-  private final Clients clients = new Clients();
+  private final Loopback loopback = new Loopback();
   private SignalingServer server;
 
   @BeforeEach
   void start() {
-    server = SignalingServer.builder().host("127.0.0.1").port(0).tls(TestCertificate.get().serverContext()).start();
+    server = loopback.start(SignalingServer.builder().port(0).tls(TestCertificate.get().serverContext()));
   }
 
   @AfterEach
   void stop() {
-    clients.close();
-    server.close();
+    loopback.close();
   }
 
   @Test
@@ -35,9 +34,9 @@ class SignalingClientTlsTest {
     assertThat(wss.getScheme()).isEqualTo("wss");
     ClientRecorder a = new ClientRecorder();
     ClientRecorder b = new ClientRecorder();
-    SignalingClient clientA = clients.connect(Clients.builder(wss, "a", a).sslContext(TestCertificate.get().clientContext()));
+    SignalingClient clientA = loopback.connect(Loopback.builder(wss, "a", a).sslContext(TestCertificate.get().clientContext()));
     a.await(Registered.class);
-    clients.connect(Clients.builder(wss, "b", b).sslContext(TestCertificate.get().clientContext()));
+    loopback.connect(Loopback.builder(wss, "b", b).sslContext(TestCertificate.get().clientContext()));
     a.await(Participants.class, p -> p.participants().size() == 2);
 
     assertThat(clientA.sendSignalString("b", "over TLS")).isTrue();
@@ -49,7 +48,7 @@ class SignalingClientTlsTest {
   void wss_withAnUntrustedCertificate_failsToConnect_andSaysWhy() {
     ClientRecorder a = new ClientRecorder();
     // The JDK's default trust store does not know the self-signed test certificate.
-    clients.connect(Clients.builder(server.webSocketUri(), "a", a).noReconnect());
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).noReconnect());
 
     Disconnect failed = a.await(Disconnect.class);
     assertThat(failed.code()).as("%s", failed).isEqualTo(Disconnect.NEVER_CONNECTED);
