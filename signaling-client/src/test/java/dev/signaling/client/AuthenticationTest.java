@@ -8,7 +8,6 @@ import dev.signaling.core.Ed25519Authenticator;
 import dev.signaling.core.RegistrationAuthenticator;
 import dev.signaling.core.RegistrationRequest;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -45,8 +44,8 @@ class AuthenticationTest {
   }
 
   private RegistrationRequest nextRequest() throws InterruptedException {
-    RegistrationRequest request = requests.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(request).as("a register within %s", TestClient.TIMEOUT).isNotNull();
+    RegistrationRequest request = requests.poll(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(request).as("a register within %s", Loopback.TIMEOUT).isNotNull();
     return request;
   }
 
@@ -62,7 +61,7 @@ class AuthenticationTest {
 
     SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), signer.nodeId(), a).auth(signer));
 
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isTrue();
     assertThat(nextRequest().auth()).containsOnlyKeys("timestamp", "signature");
     assertThat(server.participants()).extracting(dev.signaling.core.Participant::nodeId).containsExactly(signer.nodeId());
   }
@@ -78,7 +77,7 @@ class AuthenticationTest {
 
     assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal("unauthorized", false));
     a.await(Closed.class);
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isFalse();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isFalse();
     assertThat(server.participants()).isEmpty();
     assertThat(requests).hasSize(1);
   }
@@ -114,7 +113,7 @@ class AuthenticationTest {
     SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", a)
         .auth(nodeId -> "{\"token\":\"t0k3n\",\"n\":12.50,\"ok\":true,\"for\":\"" + nodeId + "\"}"));
 
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isTrue();
     assertThat(nextRequest().auth()).isEqualTo(Map.of("token", "t0k3n", "n", "12.50", "ok", "true", "for", "a"));
   }
 
@@ -130,7 +129,7 @@ class AuthenticationTest {
         .header("X-Trace", "2")
         .queryParameter("token", "a b&c"));
 
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isTrue();
     RegistrationRequest request = nextRequest();
     assertThat(request.connection().handshake().path()).isEqualTo("/rooms/7");
     assertThat(request.connection().handshake().query()).isEqualTo("token=a+b%26c");

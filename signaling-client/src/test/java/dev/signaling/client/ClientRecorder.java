@@ -1,6 +1,5 @@
 package dev.signaling.client;
 
-import dev.signaling.core.testkit.TestClient;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -35,10 +34,10 @@ class ClientRecorder implements SignalingClient.Listener {
 
   /**
    * The first event of this type that matches and that no earlier call returned, waiting up to
-   * {@link TestClient#TIMEOUT}.
+   * {@link Loopback#TIMEOUT}.
    */
   <T> T await(Class<T> type, Predicate<? super T> matches) {
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + Loopback.TIMEOUT.toNanos();
     synchronized (this) {
       while (true) {
         for (int i = consumed.nextClearBit(0); i < events.size(); i = consumed.nextClearBit(i + 1)) {
@@ -51,7 +50,7 @@ class ClientRecorder implements SignalingClient.Listener {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new AssertionError("no " + type.getSimpleName() + " that matches within "
-              + TestClient.TIMEOUT + "; events: " + events);
+              + Loopback.TIMEOUT + "; events: " + events);
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(this, left);

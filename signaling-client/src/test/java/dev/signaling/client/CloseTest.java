@@ -7,7 +7,6 @@ import dev.signaling.client.ClientRecorder.Participants;
 import dev.signaling.client.ClientRecorder.Registered;
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -53,7 +52,7 @@ class CloseTest {
   }
 
   private String nextServerEvent() throws InterruptedException {
-    return serverEvents.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return serverEvents.poll(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Threads that this client (and its HTTP client) may have started. */
@@ -68,7 +67,7 @@ class CloseTest {
    * once the client is unreachable, so the wait asks for a collection between joins.
    */
   private static void assertEnded(Set<Thread> threads) throws InterruptedException {
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + Loopback.TIMEOUT.toNanos();
     for (Thread thread : threads) {
       while (thread.isAlive() && System.nanoTime() < deadline) {
         System.gc();
@@ -162,7 +161,7 @@ class CloseTest {
         client.close();
         assertThat((System.nanoTime() - start) / 1_000_000).as("close() in ms").isLessThan(5_000);
         a.await(Closed.class);
-        accepted.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
+        accepted.setSoTimeout((int) Loopback.TIMEOUT.toMillis());
         // Whatever part of the upgrade request was written, the read ends: the client dropped the socket.
         assertThat(accepted.getInputStream().readAllBytes()).isNotNull();
       }

@@ -1,6 +1,7 @@
 package dev.signaling.client;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * end; client builders with fast, predictable reconnection.
  */
 final class Loopback implements AutoCloseable {
+
+  /** How long a test waits for an expected event before it fails. */
+  static final Duration TIMEOUT = TestClient.TIMEOUT;
 
   /** Small delays keep reconnection tests fast; jitter 0 makes them exact. */
   static final Backoff FAST = new Backoff(Duration.ofMillis(10), Duration.ofMillis(80), 2, 0.5);

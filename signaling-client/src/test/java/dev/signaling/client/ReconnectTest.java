@@ -6,7 +6,6 @@ import dev.signaling.client.ClientRecorder.Closed;
 import dev.signaling.client.ClientRecorder.Participants;
 import dev.signaling.client.ClientRecorder.Registered;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,8 +116,8 @@ class ReconnectTest {
       assertThat(silent.remote()).isFalse();
       assertThat(silent.willReconnect()).isTrue();
       a.await(Registered.class);
-      assertThat(deaf.registers.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isNotNull();
-      assertThat(deaf.registers.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("a second register").isNotNull();
+      assertThat(deaf.registers.poll(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isNotNull();
+      assertThat(deaf.registers.poll(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("a second register").isNotNull();
     }
   }
 

@@ -8,7 +8,6 @@ import dev.signaling.client.ClientRecorder.Participants;
 import dev.signaling.client.ClientRecorder.Registered;
 import dev.signaling.core.DuplicatePolicy;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.TestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -46,13 +45,13 @@ class RegistrationTest {
     ClientRecorder a = new ClientRecorder();
     SignalingClient client = loopback.connect(Loopback.builder(server.webSocketUri(), "a", a));
 
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isTrue();
     assertThat(client.sendRoleAssign("a", List.of("relay"))).as("a send right after the wait").isTrue();
 
     assertThat(a.await(RoleAssignment.class)).isEqualTo(new RoleAssignment("a", List.of("relay"), "a"));
     assertThat(client.state()).isEqualTo(ClientState.REGISTERED);
     assertThat(client.isRegistered()).isTrue();
-    assertThat(client.whenRegistered().get(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isSameAs(client);
+    assertThat(client.whenRegistered().get(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isSameAs(client);
     assertThat(a.events().subList(0, 2)).as("onRegistered, then the list that holds this node")
         .containsExactly(new Registered(ClientState.REGISTERED), new Participants(List.of(new Participant("a", "user-a", null))));
     assertThat(client.participants()).containsExactly(new Participant("a", "user-a", null));
@@ -64,7 +63,7 @@ class RegistrationTest {
       ClientRecorder a = new ClientRecorder();
       SignalingClient client = loopback.connect(Loopback.builder(silent.uri(), "a", a));
 
-      assertThat(silent.registers.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).contains("\"register\"");
+      assertThat(silent.registers.poll(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).contains("\"register\"");
       assertThat(client.state()).isEqualTo(ClientState.REGISTERING);
       assertThat(client.isRegistered()).isFalse();
       assertThat(client.sendHeartbeat()).isFalse();
@@ -92,7 +91,7 @@ class RegistrationTest {
     holder.close();
 
     assertThat(second.await(Registered.class).state()).isEqualTo(ClientState.REGISTERED);
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isTrue();
     assertThat(nodeIds(server)).containsExactly("a");
   }
 
@@ -105,7 +104,7 @@ class RegistrationTest {
     assertThat(a.await(RegisterRefusal.class)).isEqualTo(new RegisterRefusal("field too long", false));
     assertThat(a.await(Disconnect.class).willReconnect()).isFalse();
     assertThat(a.await(Closed.class).state()).isEqualTo(ClientState.CLOSED);
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isFalse();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isFalse();
     assertThatThrownBy(() -> client.whenRegistered().get()).isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(SignalingClientException.class).hasMessageContaining("field too long");
     assertThat(client.sendSignal("b", "1")).isFalse();
@@ -195,7 +194,7 @@ class RegistrationTest {
     assertThat(closed.reconnectDelay()).isEqualTo(Loopback.FAST.initial());
     assertThat(a.states()).contains("Disconnect WAITING");
     assertThat(a.await(Registered.class).state()).isEqualTo(ClientState.REGISTERED);
-    assertThat(client.awaitRegistered(TestClient.TIMEOUT)).isTrue();
+    assertThat(client.awaitRegistered(Loopback.TIMEOUT)).isTrue();
     assertThat(client.sendRoleAssign("a", List.of("back"))).isTrue();
     assertThat(a.await(RoleAssignment.class).roles()).containsExactly("back");
     assertThat(firstRegistration).isCompleted();

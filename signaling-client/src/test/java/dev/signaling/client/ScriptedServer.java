@@ -2,7 +2,6 @@ package dev.signaling.client;
 
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import dev.signaling.core.testkit.TestClient;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -46,7 +45,7 @@ final class ScriptedServer extends WebSocketServer implements AutoCloseable {
   static ScriptedServer refusing(List<String> refusals, boolean answerPings) throws InterruptedException {
     ScriptedServer server = new ScriptedServer(refusals, answerPings);
     server.start();
-    if (!server.started.await(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!server.started.await(Loopback.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("the scripted server did not start");
     }
     return server;
