@@ -3,6 +3,7 @@ package dev.signaling.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signaling.client.Ed25519Signer;
 import dev.signaling.testkit.TestCertificate;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.WebSocketTestClient;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,8 @@ class LoggingTest {
           Map.of());
       try (ServerMain.Running running = ServerMain.start(options, new PrintStream(new ByteArrayOutputStream()))) {
         var uri = running.server().webSocketUri();
-        String registerA = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-        String registerB = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        String registerA = signedRegister();
+        String registerB = signedRegister();
         signatureA = signature(registerA);
         signatureB = signature(registerB);
         String nodeB = nodeId(registerB);
@@ -89,6 +91,13 @@ class LoggingTest {
     assertThat(aboveDebug.get(0)).contains("INFO dev.signaling.transport.javawebsocket.SignalingServer",
         "Signaling server listening on 127.0.0.1:");
     assertThat(aboveDebug.get(1)).contains("INFO dev.signaling.transport.javawebsocket.SignalingServer", " stopped");
+  }
+
+  /** A register that proves a fresh key, with the {@code auth} object of the client's signer. */
+  private static String signedRegister() throws GeneralSecurityException {
+    Ed25519Signer signer = Ed25519Signer.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    return "{\"type\":\"register\",\"nodeId\":\"" + signer.nodeId() + "\",\"username\":\"alice\",\"auth\":"
+        + signer.authJson(signer.nodeId()) + "}";
   }
 
   /**

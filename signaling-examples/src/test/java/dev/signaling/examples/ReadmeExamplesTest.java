@@ -3,6 +3,9 @@ package dev.signaling.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signaling.client.SignalingClient;
+import dev.signaling.core.Participant;
+import dev.signaling.core.SignalingListener;
 import dev.signaling.testkit.TestCertificate;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.WebSocketTestClient;
@@ -137,17 +140,33 @@ class ReadmeExamplesTest {
   }
 
   @Test
-  void ed25519_acceptsTheClientSnippetsRegister_andRefusesAnUnsignedOne() throws Exception {
+  void ed25519_acceptsTheClientSnippetsClient_andRefusesAnUnsignedRegister() throws Exception {
     SignalingServer server = keep(ReadmeExamples.ed25519(HOST, 0));
-    String signed = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-    try (WebSocketTestClient a = WebSocketTestClient.connect("client", server.webSocketUri(), http)) {
-      a.send(register("a"));
-      assertThat(a.next()).isEqualTo(UNAUTHORIZED);
-      a.send(signed);
-      assertThat(a.next()).startsWith("{\"type\":\"participants\"");
-      a.send(signed);
-      assertThat(a.next()).as("the same signature again").isEqualTo(UNAUTHORIZED);
+    try (WebSocketTestClient unsigned = WebSocketTestClient.connect("client", server.webSocketUri(), http)) {
+      unsigned.send(register("a"));
+      assertThat(unsigned.next()).isEqualTo(UNAUTHORIZED);
     }
+
+    SignalingClient signed = keep(ReadmeClientExamples.signed(
+        server.webSocketUri(), KeyPairGenerator.getInstance("Ed25519").generateKeyPair()));
+
+    assertThat(signed.awaitRegistered(TestClient.TIMEOUT)).as("registered with its signature").isTrue();
+    assertThat(server.participants()).extracting(Participant::nodeId).containsExactly(signed.nodeId());
+  }
+
+  @Test
+  void client_awaitsItsRegistration_thenItsSendGoesOut() throws Exception {
+    BlockingQueue<List<String>> assigned = new LinkedBlockingQueue<>();
+    SignalingServer server = keep(SignalingServer.builder().host(HOST).port(0).listener(new SignalingListener() {
+      @Override
+      public void roleAssigned(String from, String nodeId, List<String> roles) {
+        assigned.add(List.of(from, nodeId, String.join(",", roles)));
+      }
+    }).start());
+
+    assertThat(ReadmeClientExamples.client(server.webSocketUri())).as("the send right after the wait").isTrue();
+
+    assertThat(next(assigned)).containsExactly("a", "a", "relay");
   }
 
   @Test

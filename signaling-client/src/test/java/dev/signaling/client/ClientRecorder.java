@@ -1,12 +1,5 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.client;
 
-import dev.signaling.core.Participant;
-import dev.signaling.testkit.TestClient;
-import dev.signaling.transport.javawebsocket.SignalingClient.Disconnect;
-import dev.signaling.transport.javawebsocket.SignalingClient.Presence;
-import dev.signaling.transport.javawebsocket.SignalingClient.RoleAssignment;
-import dev.signaling.transport.javawebsocket.SignalingClient.ServerError;
-import dev.signaling.transport.javawebsocket.SignalingClient.Signal;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -16,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Records every callback of a {@link SignalingClient} as an event, with the thread it ran on, and
- * lets a test wait (with a timeout, never by sleeping) for the next event that matches.
+ * Records every callback of a {@link SignalingClient} as an event, with the thread it ran on and
+ * the client's state at that moment, and lets a test wait (with a timeout, never by sleeping)
+ * for the next event that matches.
  */
 class ClientRecorder implements SignalingClient.Listener {
 
-  record Connected() {}
+  record Registered(ClientState state) {}
 
   record Participants(List<Participant> participants) {
     List<String> nodeIds() {
@@ -29,20 +23,21 @@ class ClientRecorder implements SignalingClient.Listener {
     }
   }
 
-  record Heartbeat(String from) {}
+  record HeartbeatFrom(String from) {}
 
-  record Closed() {}
+  record Closed(ClientState state) {}
 
   private final List<Object> events = new ArrayList<>();
+  private final List<String> states = new ArrayList<>();
   private final BitSet consumed = new BitSet();
   final Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
 
   /**
    * The first event of this type that matches and that no earlier call returned, waiting up to
-   * {@link TestClient#TIMEOUT}.
+   * {@link Loopback#TIMEOUT}.
    */
   <T> T await(Class<T> type, Predicate<? super T> matches) {
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + Loopback.TIMEOUT.toNanos();
     synchronized (this) {
       while (true) {
         for (int i = consumed.nextClearBit(0); i < events.size(); i = consumed.nextClearBit(i + 1)) {
@@ -55,7 +50,7 @@ class ClientRecorder implements SignalingClient.Listener {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new AssertionError("no " + type.getSimpleName() + " that matches within "
-              + TestClient.TIMEOUT + "; events: " + events);
+              + Loopback.TIMEOUT + "; events: " + events);
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -80,20 +75,37 @@ class ClientRecorder implements SignalingClient.Listener {
     return List.copyOf(events);
   }
 
-  private synchronized void add(Object event) {
+  /** The client's state during each callback so far, as {@code "<event type> <state>"}. */
+  synchronized List<String> states() {
+    return List.copyOf(states);
+  }
+
+  private void add(Object event) {
+    add(event, null);
+  }
+
+  private synchronized void add(Object event, SignalingClient client) {
     callbackThreads.add(Thread.currentThread().getName());
     events.add(event);
+    if (client != null) {
+      states.add(event.getClass().getSimpleName() + " " + client.state());
+    }
     notifyAll();
   }
 
   @Override
-  public void onConnected(SignalingClient client) {
-    add(new Connected());
+  public void onRegistered(SignalingClient client) {
+    add(new Registered(client.state()));
+  }
+
+  @Override
+  public void onRegisterFailed(SignalingClient client, RegisterRefusal refusal) {
+    add(refusal, client);
   }
 
   @Override
   public void onParticipants(SignalingClient client, List<Participant> participants) {
-    add(new Participants(participants));
+    add(new Participants(participants), client);
   }
 
   @Override
@@ -103,7 +115,7 @@ class ClientRecorder implements SignalingClient.Listener {
 
   @Override
   public void onHeartbeat(SignalingClient client, String from) {
-    add(new Heartbeat(from));
+    add(new HeartbeatFrom(from));
   }
 
   @Override
@@ -123,11 +135,11 @@ class ClientRecorder implements SignalingClient.Listener {
 
   @Override
   public void onDisconnected(SignalingClient client, Disconnect disconnect) {
-    add(disconnect);
+    add(disconnect, client);
   }
 
   @Override
   public void onClosed(SignalingClient client) {
-    add(new Closed());
+    add(new Closed(client.state()));
   }
 }

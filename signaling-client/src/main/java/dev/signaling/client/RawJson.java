@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.client;
 
 import com.google.gson.JsonParser;
 

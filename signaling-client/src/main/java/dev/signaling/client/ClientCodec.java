@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.client;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -9,53 +9,44 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import dev.signaling.core.Participant;
-import dev.signaling.transport.javawebsocket.SignalingClient.Presence;
-import dev.signaling.transport.javawebsocket.SignalingClient.RoleAssignment;
-import dev.signaling.transport.javawebsocket.SignalingClient.ServerError;
-import dev.signaling.transport.javawebsocket.SignalingClient.Signal;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The client's side of the wire format, in one place: reads what the server sends into the
- * client's records, and writes what the client sends as compact JSON.
+ * The client's side of the wire format, in one place: reads what the server sends into a {@link
+ * ServerMessage}, and writes what the client sends as compact JSON.
  */
 final class ClientCodec {
 
+  private static final String HEARTBEAT = "{\"type\":\"heartbeat\"}";
+
   private ClientCodec() {}
-
-  /** A {@code participants} message. */
-  record ParticipantList(List<Participant> participants) {}
-
-  /** A {@code heartbeat} message. */
-  record Heartbeat(String from) {}
 
   /**
    * Reads one message from the server.
    *
-   * @return a {@link ParticipantList}, {@link Presence}, {@link Heartbeat}, {@link RoleAssignment},
-   *     {@link Signal} or {@link ServerError}; {@code null} for a message that is not one of those
-   *     (unknown type, missing fields, not JSON), which the client ignores
+   * @return the message, or empty for one the client cannot use (unknown type, missing fields,
+   *     not a JSON object), which it ignores
    */
-  static Object decode(String text) {
+  static Optional<ServerMessage> decode(String text) {
     JsonObject message;
     try {
       JsonElement parsed = JsonParser.parseString(text);
       if (!parsed.isJsonObject()) {
-        return null;
+        return Optional.empty();
       }
       message = parsed.getAsJsonObject();
     } catch (JsonParseException | IllegalStateException e) {
-      return null;
+      return Optional.empty();
     }
     String type = string(message, "type");
     if (type == null) {
-      return null;
+      return Optional.empty();
     }
-    return switch (type) {
+    return Optional.ofNullable(switch (type) {
       case "participants" -> participants(message);
       case "presence" -> presence(message);
       case "heartbeat" -> heartbeat(message);
@@ -63,7 +54,7 @@ final class ClientCodec {
       case "signal" -> signal(message, text);
       case "error" -> error(message);
       default -> null;
-    };
+    });
   }
 
   private static ParticipantList participants(JsonObject message) {
@@ -72,26 +63,28 @@ final class ClientCodec {
     }
     List<Participant> participants = new ArrayList<>(array.size());
     for (JsonElement element : array) {
-      if (!element.isJsonObject()) {
+      Participant participant = element.isJsonObject() ? participant(element.getAsJsonObject()) : null;
+      if (participant == null) {
         return null;
       }
-      JsonObject entry = element.getAsJsonObject();
-      String nodeId = string(entry, "nodeId");
-      String username = string(entry, "username");
-      if (nodeId == null || username == null) {
-        return null;
-      }
-      // The participants message carries no publicKey (presence does).
-      participants.add(new Participant(nodeId, username, "", string(entry, "encryptionKey")));
+      participants.add(participant);
     }
-    return new ParticipantList(List.copyOf(participants));
+    return new ParticipantList(participants);
+  }
+
+  private static Participant participant(JsonObject fields) {
+    String nodeId = string(fields, "nodeId");
+    String username = string(fields, "username");
+    if (nodeId == null || username == null) {
+      return null;
+    }
+    return new Participant(nodeId, username, string(fields, "encryptionKey"));
   }
 
   private static Presence presence(JsonObject message) {
+    Participant participant = participant(message);
     String action = string(message, "action");
-    String nodeId = string(message, "nodeId");
-    String username = string(message, "username");
-    if (nodeId == null || username == null || action == null) {
+    if (participant == null || action == null) {
       return null;
     }
     Presence.Action parsed = switch (action) {
@@ -103,8 +96,7 @@ final class ClientCodec {
       return null;
     }
     String publicKey = string(message, "publicKey");
-    return new Presence(parsed, new Participant(nodeId, username,
-        publicKey == null ? "" : publicKey, string(message, "encryptionKey")));
+    return new Presence(parsed, participant, publicKey == null ? "" : publicKey);
   }
 
   private static Heartbeat heartbeat(JsonObject message) {
@@ -143,9 +135,13 @@ final class ClientCodec {
     return error == null ? null : new ServerError(error, string(message, "to"));
   }
 
-  // ------------------------------------------------------------------ client -> server
-
-  static String register(String nodeId, String username, String publicKey, String encryptionKey) {
+  /**
+   * A {@code register}; optional fields are absent when {@code null}.
+   *
+   * @param authJson the JSON text of the {@code auth} object, or {@code null}
+   * @throws IllegalArgumentException if {@code authJson} is not one JSON object
+   */
+  static String register(String nodeId, String username, String publicKey, String encryptionKey, String authJson) {
     JsonObject register = new JsonObject();
     register.addProperty("type", "register");
     register.addProperty("nodeId", nodeId);
@@ -156,11 +152,19 @@ final class ClientCodec {
     if (encryptionKey != null) {
       register.addProperty("encryptionKey", encryptionKey);
     }
+    if (authJson != null) {
+      requireOneJsonValue(authJson);
+      JsonElement auth = JsonParser.parseString(authJson);
+      if (!auth.isJsonObject()) {
+        throw new IllegalArgumentException("auth must be a JSON object: " + auth);
+      }
+      register.add("auth", auth);
+    }
     return register.toString();
   }
 
   static String heartbeat() {
-    return "{\"type\":\"heartbeat\"}";
+    return HEARTBEAT;
   }
 
   static String roleAssign(String nodeId, List<String> roles) {
@@ -195,10 +199,10 @@ final class ClientCodec {
       reader.setStrictness(Strictness.STRICT);
       reader.skipValue();
       if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new IllegalArgumentException("payload must be exactly one JSON value");
+        throw new IllegalArgumentException("not exactly one JSON value");
       }
     } catch (IOException | IllegalStateException e) {
-      throw new IllegalArgumentException("payload is not valid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
     }
   }
 
