@@ -125,11 +125,13 @@ class ReconnectTest {
   void aServerThatAnswersPings_keepsTheConnection() {
     server = start(0);
     ClientRecorder a = new ClientRecorder();
-    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).pingInterval(Duration.ofMillis(20)));
+    // A ping every 500 ms, each to be answered within the next 500 ms: generous enough that a
+    // loaded machine does not miss it, short enough that several pings pass during the test.
+    loopback.connect(Loopback.builder(server.webSocketUri(), "a", a).pingInterval(Duration.ofMillis(500)));
     a.await(Registered.class);
-    loopback.connect(Loopback.builder(server.webSocketUri(), "b", new ClientRecorder()).heartbeatInterval(Duration.ofMillis(20)));
+    loopback.connect(Loopback.builder(server.webSocketUri(), "b", new ClientRecorder()).heartbeatInterval(Duration.ofMillis(100)));
 
-    for (int i = 0; i < 15; i++) { // b's heartbeats come 20 ms apart: a pinged about as often meanwhile
+    for (int i = 0; i < 20; i++) { // b's heartbeats come 100 ms apart: a pinged three times or more meanwhile
       a.await(ClientRecorder.HeartbeatFrom.class);
     }
 
