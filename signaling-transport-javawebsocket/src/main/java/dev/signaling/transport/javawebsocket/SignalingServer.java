@@ -314,7 +314,7 @@ public final class SignalingServer implements AutoCloseable {
       try {
         // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
         // on another thread; it takes the bound channel as it is.
-        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins);
+        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins, STOP_TIMEOUT_MILLIS);
         endpoint.startAndWait(START_TIMEOUT_MILLIS);
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
         log.info("Signaling server listening on {}:{} ({}; origins: {})", host, local.getPort(),

@@ -1,13 +1,17 @@
 package dev.signaling.transport.javawebsocket;
 
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocketImpl;
@@ -21,12 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One accepted TCP connection, in Java-WebSocket's terms. It starts as an HTTP request: the head
- * is buffered until complete, then either handed to the library as a WebSocket upgrade, or
- * answered here as plain HTTP ({@code /health}, {@code 404}) and closed. It also keeps the count
- * of bytes queued but not yet written, and reports the close exactly once.
+ * is buffered until complete (a bare line break is refused at once), then either handed to the
+ * library as a WebSocket upgrade once {@link UpgradeCheck} finds it complete and the connection
+ * caps let it in, or answered here ({@code /health}, {@code 404}, the refusals) and closed: the
+ * library never answers a request itself. An upgraded socket holds a {@link ConnectionSlots.Slot}
+ * and an {@link InboundBudget.Account} until it is closed. It also keeps the count of bytes
+ * queued but not yet written, its liveness ({@link PingCheck}), and reports the close exactly once.
  *
  * <p>Threads: {@link #decode} runs on the connection's decoder thread only; {@link #written} on
- * the selector thread; {@link #closeConnection} on any thread.
+ * the selector thread; {@link #checkLiveness} on the timer; {@link #closeConnection} on any thread.
  */
 final class SignalingSocket extends WebSocketImpl {
 
@@ -42,9 +49,8 @@ final class SignalingSocket extends WebSocketImpl {
 
   private enum State { READING_HEAD, UPGRADED, ANSWERED }
 
-  private static final int NO_SLOT = 0;
-  private static final int HOLDS_SLOT = 1;
-  private static final int CLOSED = 2;
+  /** What {@link #slot} holds once the socket is closed: a slot taken later is given back at once. */
+  private static final Object CLOSED = new Object();
 
   final String id;
   final WebSocketConnection connection;
@@ -59,10 +65,16 @@ final class SignalingSocket extends WebSocketImpl {
   private int headLength;
 
   /**
-   * Whether this socket holds one of the endpoint's connection slots. Atomic because the upgrade
-   * (decoder thread) may take a slot while a handshake timeout closes the socket.
+   * The connection slot this socket holds ({@link ConnectionSlots.Slot}), null before, {@link
+   * #CLOSED} after. Atomic because the upgrade (decoder thread) may take a slot while a handshake
+   * timeout closes the socket.
    */
-  private final AtomicInteger slot = new AtomicInteger(NO_SLOT);
+  private final AtomicReference<Object> slot = new AtomicReference<>();
+  /** Its share of the inbound budget, from the upgrade on. */
+  private volatile InboundBudget.Account account;
+  final PingCheck liveness = new PingCheck();
+  /** Whether the last liveness sweep found this socket closing already; the timer only. */
+  private boolean closingAtLastSweep;
   private volatile Future<?> handshakeTimeout;
   /** The close handshake's first close (ours or the peer's), once one began. */
   private final AtomicReference<Close> firstClose = new AtomicReference<>();
@@ -88,8 +100,6 @@ final class SignalingSocket extends WebSocketImpl {
     return draft;
   }
 
-  // ------------------------------------------------------------------ reading
-
   @Override
   public void decode(ByteBuffer socketBuffer) {
     // The adapter boundary for everything read from this socket: nothing that one connection
@@ -107,7 +117,7 @@ final class SignalingSocket extends WebSocketImpl {
 
   private void readHead(ByteBuffer socketBuffer) {
     // Copy: the library reuses its read buffers as soon as decode returns.
-    int from = headLength - 3;
+    int from = headLength;
     int incoming = socketBuffer.remaining();
     if (headLength + incoming > head.length) {
       head = Arrays.copyOf(head, Math.max(head.length * 2, headLength + incoming));
@@ -115,7 +125,13 @@ final class SignalingSocket extends WebSocketImpl {
     socketBuffer.get(head, headLength, incoming);
     headLength += incoming;
 
-    int end = PlainHttp.endOfHead(head, from, headLength);
+    int end = PlainHttp.endOfHead(head, from - 3, headLength);
+    // Only the head is HTTP: frames may follow it in the same read. A bare line break is refused
+    // now rather than left waiting for a CRLF CRLF that may never come.
+    if (RequestHead.firstBareLineBreak(head, from - 1, end < 0 ? headLength : end) >= 0) {
+      answer(PlainHttp.badRequest());
+      return;
+    }
     if (end < 0 && headLength <= PlainHttp.MAX_HEAD_BYTES) {
       return; // wait for the rest of the head
     }
@@ -123,26 +139,63 @@ final class SignalingSocket extends WebSocketImpl {
       answer(PlainHttp.headTooLarge());
       return;
     }
-    PlainHttp.Request request = PlainHttp.parse(head, end);
+    RequestHead request = RequestHead.parse(head, end);
     if (request == null) {
       answer(PlainHttp.badRequest());
-    } else if (!request.upgrade()) {
+    } else if (!request.isUpgrade()) {
       answer(PlainHttp.answer(request, endpoint.isShuttingDown()));
-    } else if (!endpoint.allowedOrigins().allows(request.origins())) {
+    } else {
+      switch (UpgradeCheck.check(request)) {
+        case INVALID -> answer(PlainHttp.invalidUpgrade());
+        case WRONG_VERSION -> answer(PlainHttp.wrongVersion());
+        case UPGRADE -> upgrade(request);
+      }
+    }
+  }
+
+  /** A complete upgrade: the origin allowlist, then the connection caps, then the library. */
+  private void upgrade(RequestHead request) {
+    if (!endpoint.allowedOrigins().allows(request.values("origin"))) {
       log.debug("Connection {}: upgrade refused with 403, origin not allowed", id);
       answer(PlainHttp.forbiddenOrigin());
-    } else if (!endpoint.admit()) {
-      log.debug("Connection {}: upgrade refused with 503 ({})", id,
-          endpoint.isShuttingDown() ? "shutting down" : "connection limit reached");
-      answer(PlainHttp.unavailable(endpoint.isShuttingDown()));
-    } else if (!slot.compareAndSet(NO_SLOT, HOLDS_SLOT)) {
-      endpoint.releaseSlot(); // closed meanwhile (handshake timeout): nothing to upgrade
-    } else {
-      state = State.UPGRADED;
-      ByteBuffer received = ByteBuffer.wrap(head, 0, headLength);
-      head = null;
-      // The whole head, and any frames that came with it; the draft copied for it counts into queued.
-      SignalingDraft.bindingUpgrades(queued, () -> super.decode(received));
+      return;
+    }
+    InetSocketAddress remote = remoteAddress();
+    ConnectionSlots.Admission admission = endpoint.slots().tryAcquire(remote == null ? null : remote.getAddress());
+    if (admission instanceof ConnectionSlots.Refusal refusal) {
+      log.debug("Connection {}: upgrade refused with {} ({})", id, refusal.status(), refusal.body());
+      answer(PlainHttp.refusal(refusal));
+      return;
+    }
+    InboundBudget.Account opened = endpoint.budget().open(this::shed);
+    account = opened; // before the slot: a close that sees the slot sees the account too
+    if (!slot.compareAndSet(null, admission)) {
+      ((ConnectionSlots.Slot) admission).close(); // closed meanwhile (handshake timeout)
+      opened.close();
+      return;
+    }
+    state = State.UPGRADED;
+    ByteBuffer received = ByteBuffer.wrap(head, 0, headLength);
+    head = null;
+    // The whole head, and any frames that came with it; the draft copied for it is bound to this socket.
+    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(queued, opened), () -> super.decode(received));
+  }
+
+  /**
+   * The inbound budget sheds this connection (it holds the most of a full budget): closed with
+   * {@code 1009}. May run on another connection's decoder thread: the close runs on the timer.
+   */
+  private void shed() {
+    log.debug("Connection {}: shed to keep the inbound budget", id);
+    endpoint.schedule(() -> connection.abort(CloseFrame.TOOBIG, FrameReader.OVER_BUDGET), 0);
+  }
+
+  /** The peer's address, or null once the socket is closed. */
+  InetSocketAddress remoteAddress() {
+    try {
+      return getRemoteSocketAddress();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -155,8 +208,6 @@ final class SignalingSocket extends WebSocketImpl {
     outQueue.add(ByteBuffer.wrap(response));
     flushAndClose(CloseFrame.NORMAL, "plain HTTP request answered", false);
   }
-
-  // ------------------------------------------------------------------ writing
 
   /** Bytes queued for this socket and not yet written to it. */
   long queuedBytes() {
@@ -191,13 +242,57 @@ final class SignalingSocket extends WebSocketImpl {
     }
   }
 
+  /** A pong arrived (decoder thread). */
+  void pong(ByteBuffer payload) {
+    liveness.pong(payload);
+  }
+
+  /**
+   * The liveness sweep's visit (timer thread): an open socket is pinged, or dropped if its last
+   * ping is unanswered; a socket closing since the last sweep is dropped.
+   */
+  void checkLiveness(long token) {
+    ReadyState state = getReadyState();
+    if (state == ReadyState.OPEN) {
+      byte[] ping = liveness.nextPing(token);
+      if (ping == null) {
+        log.debug("Connection {}: no pong to the last ping; dropping it", id);
+        closeConnection(CloseFrame.ABNORMAL_CLOSE, "no pong", false);
+      } else {
+        connection.ping(ping);
+      }
+    } else if (state == ReadyState.CLOSING) {
+      if (closingAtLastSweep) {
+        closeConnection(CloseFrame.ABNORMAL_CLOSE, "close handshake not completed", false);
+      }
+      closingAtLastSweep = true;
+    }
+  }
+
+  /**
+   * Closes when the selector no longer writes (it died): the close frame goes straight to the
+   * socket if nothing is queued before it (so that no frame is cut), then the TCP connection is
+   * closed. Best effort: what the socket does not take at once is lost.
+   */
+  void closeDirectly(int code, String reason) {
+    if (isOpen() && queuedBytes() == 0) {
+      byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+      ByteBuffer frame = ByteBuffer.allocate(4 + text.length);
+      frame.put((byte) 0x88).put((byte) (2 + text.length)).putShort((short) code).put(text).flip();
+      try {
+        getChannel().write(frame);
+      } catch (IOException | RuntimeException e) {
+        // gone already
+      }
+    }
+    closeConnection(code, reason, false);
+  }
+
   @Override
   public Draft getDraft() {
     Draft draft = super.getDraft();
     return draft != null ? draft : SERVER_ROLE;
   }
-
-  // ------------------------------------------------------------------ closing
 
   /**
    * Every close handshake starts here, whoever starts it: our close, the library's own (1007,
@@ -228,8 +323,12 @@ final class SignalingSocket extends WebSocketImpl {
       outQueue.clear();
       queued.set(0);
       cancelHandshakeTimeout();
-      if (slot.getAndSet(CLOSED) == HOLDS_SLOT) {
-        endpoint.releaseSlot(); // before the hub learns of the close, so a new client fits then
+      if (slot.getAndSet(CLOSED) instanceof ConnectionSlots.Slot held) {
+        held.close(); // before the hub learns of the close, so a new client fits then
+      }
+      InboundBudget.Account a = account;
+      if (a != null) {
+        a.close(); // what this connection held of partial messages counts no more
       }
       endpoint.forget(this);
       Close handshake = firstClose.get();

@@ -7,16 +7,18 @@ import dev.signaling.core.spi.OutboundMessage;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.PingFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Connection} over one Java-WebSocket socket, and the bridge that feeds the core's
  * {@link ConnectionHandler} with what the socket receives. Every call into the handler is an
- * adapter boundary: a {@link Throwable} is logged and closes this connection only, with {@code
- * 1011}.
+ * adapter boundary: a {@link RuntimeException} is logged and closes this connection only, with
+ * {@code 1011}; an {@link Error} fails the server ({@link WebSocketEndpoint#failed}).
  */
 final class WebSocketConnection implements Connection {
 
@@ -31,6 +33,8 @@ final class WebSocketConnection implements Connection {
 
   private volatile HandshakeRequest handshake = HandshakeRequest.none();
   private volatile ConnectionHandler handler;
+  /** The drop that ends an abort's grace period, while pending. */
+  private volatile Future<?> abortTimer;
   /** Set once by the socket when the TCP connection is closed. */
   private volatile Closed closedWith;
 
@@ -43,8 +47,6 @@ final class WebSocketConnection implements Connection {
     this.socket = socket;
     this.endpoint = endpoint;
   }
-
-  // ------------------------------------------------------------------ Connection
 
   @Override
   public String id() {
@@ -128,7 +130,9 @@ final class WebSocketConnection implements Connection {
       // Nothing queued, so the close frame goes out at once; the timer bounds the wait in case
       // the peer's receive window is full.
       socket.close(code, reason);
-      endpoint.schedule(() -> socket.closeConnection(code, reason), ABORT_GRACE_MILLIS);
+      // Cancelled when the connection closes sooner, so that the task does not keep the socket
+      // (and whatever it holds) for the whole grace period.
+      abortTimer = endpoint.schedule(() -> socket.closeConnection(code, reason), ABORT_GRACE_MILLIS);
     } else {
       // The close frame would wait behind the backlog: drop the TCP connection. This runs on
       // another thread so that the handler's onClose never re-enters the caller.
@@ -136,12 +140,26 @@ final class WebSocketConnection implements Connection {
     }
   }
 
+  /** Sends a ping with this payload, unless the connection is closing (timer thread). */
+  void ping(byte[] payload) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      try {
+        PingFrame ping = new PingFrame();
+        ping.setPayload(ByteBuffer.wrap(payload));
+        socket.sendFrame(ping);
+      } catch (WebsocketNotConnectedException e) {
+        // closed meanwhile: nothing to check any more
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "WebSocketConnection[" + socket.id + ']';
   }
-
-  // ------------------------------------------------------------------ from the socket
 
   /** The upgrade completed: records what it said, before the hub sees this connection. */
   void opened(HandshakeRequest request) {
@@ -159,6 +177,10 @@ final class WebSocketConnection implements Connection {
   /** Called once when the TCP connection is closed, whatever closed it. */
   void closed(int code, String reason, boolean remote) {
     closedWith = new Closed(code, reason, remote);
+    Future<?> timer = abortTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
     if (handler != null) {
       reportClose();
     }

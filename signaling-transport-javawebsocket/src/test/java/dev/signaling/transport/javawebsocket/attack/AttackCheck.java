@@ -156,7 +156,8 @@ public final class AttackCheck implements AutoCloseable {
 
   private AssertionError failure(String what) {
     return new AssertionError(name + ": " + what + "\n" + summary()
-        + (server.isAlive() ? "" : "\n(the server process exited)"));
+        + (server.isAlive() ? "" : "\n(the server process exited)")
+        + "\nthe server's log ends with:\n" + server.stderrTail(3000));
   }
 
   /** The figures: heap before, during and after, the slowest probe answers, the probes passed. */

@@ -177,6 +177,11 @@ public final class ForkedServer implements AutoCloseable {
     return closes;
   }
 
+  /** The child's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Whether the child still runs. */
   public boolean isAlive() {
     return process.isAlive();
@@ -227,6 +232,11 @@ public final class ForkedServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** The last {@code chars} characters of the child's standard error. */
+  public String stderrTail(int chars) {
+    return tail(stderr(), chars);
   }
 
   private static String tail(String text, int chars) {

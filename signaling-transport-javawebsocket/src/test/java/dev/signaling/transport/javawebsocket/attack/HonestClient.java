@@ -4,9 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -22,19 +24,22 @@ public final class HonestClient implements AutoCloseable {
   private final String nodeId;
   private final WebSocket socket;
   private final BlockingQueue<String> messages;
+  private final List<String> history;
   private final CompletableFuture<Integer> closed;
 
-  private HonestClient(String nodeId, WebSocket socket, BlockingQueue<String> messages,
+  private HonestClient(String nodeId, WebSocket socket, BlockingQueue<String> messages, List<String> history,
       CompletableFuture<Integer> closed) {
     this.nodeId = nodeId;
     this.socket = socket;
     this.messages = messages;
+    this.history = history;
     this.closed = closed;
   }
 
   /** Connects and registers as {@code nodeId}; returns once the server listed it in {@code participants}. */
   public static HonestClient register(URI uri, String nodeId, Duration timeout) throws Exception {
     BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    List<String> history = new CopyOnWriteArrayList<>();
     CompletableFuture<Integer> closed = new CompletableFuture<>();
     WebSocket.Listener listener = new WebSocket.Listener() {
       private final StringBuilder partial = new StringBuilder();
@@ -43,6 +48,7 @@ public final class HonestClient implements AutoCloseable {
       public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
+          history.add(partial.toString());
           messages.add(partial.toString());
           partial.setLength(0);
         }
@@ -65,7 +71,7 @@ public final class HonestClient implements AutoCloseable {
         .connectTimeout(timeout)
         .buildAsync(uri, listener)
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    HonestClient client = new HonestClient(nodeId, socket, messages, closed);
+    HonestClient client = new HonestClient(nodeId, socket, messages, history, closed);
     client.send("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"" + nodeId + "\"}");
     client.await(m -> m.startsWith("{\"type\":\"participants\"") && m.contains("\"" + nodeId + "\""), timeout);
     return client;
@@ -88,18 +94,31 @@ public final class HonestClient implements AutoCloseable {
    */
   public String await(Predicate<String> expected, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    java.util.ArrayDeque<String> skipped = new java.util.ArrayDeque<>();
     while (true) {
       if (closed.isDone()) {
         throw new AssertionError(nodeId + " was closed by the server with " + closed.getNow(null));
       }
       String m = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (m == null) {
-        throw new AssertionError(nodeId + ": no expected message within " + timeout);
+        throw new AssertionError(nodeId + ": no expected message within " + timeout + "; the last ones: " + skipped);
       }
       if (expected.test(m)) {
         return m;
       }
+      skipped.add(m.length() > 200 ? m.substring(0, 200) + "..." : m);
+      if (skipped.size() > 5) {
+        skipped.poll();
+      }
     }
+  }
+
+  /**
+   * The messages received so far, awaited or not, that match {@code filter} (for conditions that
+   * must not take messages from {@link #await}).
+   */
+  public List<String> received(Predicate<String> filter) {
+    return history.stream().filter(filter).toList();
   }
 
   /** The close code the server sent, or {@code null} while open ({@code -1}: the connection failed). */

@@ -27,7 +27,7 @@ public final class Probes {
 
   /**
    * A valid WebSocket upgrade from {@code local} (or the default address when null); the answer's
-   * head. An upgraded connection is closed at once with a close frame ({@code 1000}).
+   * head. An upgraded connection is closed at once with a close handshake ({@code 1000}).
    */
   public static Answer upgrade(InetSocketAddress server, InetAddress local, Duration timeout) {
     return exchange(server, local, Frames.upgradeRequest(), timeout, true);
@@ -49,7 +49,9 @@ public final class Probes {
       socket.getOutputStream().write(request);
       String text = read(socket.getInputStream(), headOnly, start + timeout.toNanos());
       if (headOnly && text.startsWith("HTTP/1.1 101 ")) {
+        // A clean close: the server's echo, then its end of the connection, before this one's.
         socket.getOutputStream().write(Frames.frame(Frames.CLOSE, new byte[] {0x03, (byte) 0xE8}));
+        read(socket.getInputStream(), false, start + timeout.toNanos());
       }
       return new Answer(status(text), text, (System.nanoTime() - start) / 1_000_000);
     } catch (IOException e) {

@@ -133,12 +133,10 @@ public abstract class TransportAttacks {
           .send(Frames.upgradeRequest())
           .sendEach(i -> Frames.register("mute-" + i))
           .sendEvery(Duration.ofMillis(100), Frames.frame(Frames.PONG, Frames.ascii("alive")));
-      for (int i = 0; i < attackers; i++) {
-        String leave = "{\"type\":\"presence\",\"action\":\"leave\",\"nodeId\":\"mute-" + i + "\"";
-        // Twenty intervals: today they are never dropped, however long one waits.
-        check.honestB().await(m -> m.startsWith(leave), ping.multipliedBy(20));
-        check.probe();
-      }
+      String leave = "{\"type\":\"presence\",\"action\":\"leave\",\"nodeId\":\"mute-";
+      // Twenty intervals: today they are never dropped, however long one waits.
+      check.probeUntil(() -> check.honestB().received(m -> m.startsWith(leave)).size() == attackers,
+          ping.multipliedBy(20));
       assertThat(server.closes()).as("dropped for pings left unanswered").containsEntry(1006, (long) attackers);
       mute.close();
       check.recovered();
