@@ -90,6 +90,8 @@ final class WebSocketEndpoint extends WebSocketServer {
     });
     timer.setRemoveOnCancelPolicy(true);
     this.failure = new Failure(this, hub, boundChannel, stopTimeoutMillis);
+    // The first upgrade should not pay for loading the date formatter's locale data and SHA-1.
+    SignalingDraft.acceptKey(HttpDate.now());
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout(0); // replaced by Liveness, which counts only answered pings

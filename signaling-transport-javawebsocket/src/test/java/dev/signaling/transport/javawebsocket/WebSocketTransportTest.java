@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.spi.InboundBudget;
 import dev.signaling.core.testkit.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -68,12 +69,13 @@ class WebSocketTransportTest {
   }
 
   @Test
-  void messageAtTheLimit_isAccepted_inOneFrameOrFragmented() throws Exception {
+  void messageAtTheLimit_isAccepted_inOneFrame_orFragmentedWithItsFragmentsOverhead() throws Exception {
     start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     JdkTestClient client = server.connect();
     client.send(probeOfSize(LIMIT));
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
-    String message = probeOfSize(LIMIT);
+    // Each fragment counts its payload plus a fixed overhead against the limit.
+    String message = probeOfSize(LIMIT - 3 * InboundBudget.FRAGMENT_OVERHEAD_BYTES);
     client.sendFragment(message.substring(0, 10), false);
     client.sendFragment(message.substring(10, 600), false);
     client.sendFragment(message.substring(600), true);
