@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.java_websocket.enums.Opcode;
 import org.java_websocket.exceptions.InvalidDataException;
-import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.framing.FramedataImpl1;
@@ -24,21 +23,15 @@ import org.java_websocket.framing.FramedataImpl1;
  */
 final class FragmentedMessage {
 
-  private final int maxMessageBytes;
-  private InboundBudget.Account account;
+  private final Reservation reservation;
   /** The opcode of the first fragment while a message is under way; null between messages. */
   private Opcode opcode;
   private List<ByteBuffer> fragments = new ArrayList<>(0);
   private long size;
-  private long reserved;
 
-  FragmentedMessage(int maxMessageBytes) {
-    this.maxMessageBytes = maxMessageBytes;
-  }
-
-  /** The budget account the fragments are reserved in; without one nothing is reserved. */
-  void account(InboundBudget.Account account) {
-    this.account = account;
+  /** @param reservation where the fragments waiting for the end of their message are reserved */
+  FragmentedMessage(Reservation reservation) {
+    this.reservation = reservation;
   }
 
   /** Whether {@code frame} belongs here: a fragment, or a message that breaks into one under way. */
@@ -53,7 +46,8 @@ final class FragmentedMessage {
    *
    * @return the whole message as one final frame when {@code frame} ends it, else null
    * @throws InvalidDataException {@code 1002} for a continuation without a first fragment or a new
-   *     message before the last one ended; {@code 1009} when the budget sheds this connection
+   *     message before the last one ended; {@code 1009} ({@link
+   *     org.java_websocket.exceptions.LimitExceededException}) when the budget sheds this connection
    */
   Framedata add(Framedata frame) throws InvalidDataException {
     Opcode op = frame.getOpcode();
@@ -68,11 +62,7 @@ final class FragmentedMessage {
     }
     ByteBuffer payload = frame.getPayloadData();
     if (!frame.isFin()) {
-      long charge = payload.remaining() + (long) InboundBudget.FRAGMENT_OVERHEAD_BYTES;
-      if (account != null && !account.reserve(charge)) {
-        throw new LimitExceededException(FrameReader.OVER_BUDGET, maxMessageBytes);
-      }
-      reserved += charge;
+      reservation.reserve(payload.remaining() + (long) InboundBudget.FRAGMENT_OVERHEAD_BYTES);
       fragments.add(payload);
       size += payload.remaining();
       return null;
@@ -91,10 +81,7 @@ final class FragmentedMessage {
 
   /** Forgets the message under way and gives back its budget. */
   void drop() {
-    if (account != null && reserved > 0) {
-      account.release(reserved);
-    }
-    reserved = 0;
+    reservation.releaseAll();
     opcode = null;
     fragments = new ArrayList<>(0); // not clear(): the array of a message of many fragments would stay
     size = 0;

@@ -32,26 +32,21 @@ final class FrameReader {
   private static final int MAX_HEADER = 14;
 
   private final int maxMessageBytes;
-  private InboundBudget.Account account;
+  private final Reservation reservation;
 
   /** The frame being received, from its first byte, or null between frames. */
   private ByteBuffer partial;
   /** The length of that frame in all, once its header is complete; -1 before. */
   private long partialTotal = -1;
-  /** Bytes of the budget reserved for {@link #partial} (its capacity). */
-  private long reserved;
 
   /** Whether a fragmented message is under way, and what it counts against the size limit. */
   private boolean fragmented;
   private long messageCharge;
 
-  FrameReader(int maxMessageBytes) {
+  /** @param reservation where the partial frame's buffer (its capacity) is reserved */
+  FrameReader(int maxMessageBytes, Reservation reservation) {
     this.maxMessageBytes = maxMessageBytes;
-  }
-
-  /** The budget account the partial frame is reserved in; without one nothing is reserved. */
-  void account(InboundBudget.Account account) {
-    this.account = account;
+    this.reservation = reservation;
   }
 
   /** Whether a frame has begun to arrive and is not complete yet. */
@@ -88,7 +83,7 @@ final class FrameReader {
 
   /** Gives back the budget of the frame {@link #continuePartial} completed (the library copied it). */
   void releaseCompleted() {
-    release();
+    reservation.releaseAll();
   }
 
   /**
@@ -129,7 +124,7 @@ final class FrameReader {
   void drop() {
     partial = null;
     partialTotal = -1;
-    release();
+    reservation.releaseAll();
   }
 
   private void append(ByteBuffer in, int n) throws LimitExceededException {
@@ -149,20 +144,8 @@ final class FrameReader {
 
   /** Reserves {@code bytes} more; returns them as an int. */
   private int reserve(long bytes) throws LimitExceededException {
-    if (account != null) {
-      if (!account.reserve(bytes)) {
-        throw new LimitExceededException(OVER_BUDGET, maxMessageBytes);
-      }
-      reserved += bytes;
-    }
+    reservation.reserve(bytes);
     return (int) bytes;
-  }
-
-  private void release() {
-    if (account != null && reserved > 0) {
-      account.release(reserved);
-    }
-    reserved = 0;
   }
 
   private static int extendedLengthBytes(byte second) {

@@ -58,12 +58,10 @@ final class SignalingDraft extends Draft_6455 {
     super(Collections.emptyList(), maxMessageBytes);
     this.maxMessageBytes = maxMessageBytes;
     this.queued = binding == null ? null : binding.queued();
-    this.reader = new FrameReader(maxMessageBytes);
-    this.message = new FragmentedMessage(maxMessageBytes);
-    if (binding != null) {
-      reader.account(binding.account());
-      message.account(binding.account());
-    }
+    InboundBudget.Account account = binding == null ? null : binding.account();
+    // Two reservations in one account: each holder gives back exactly what it reserved.
+    this.reader = new FrameReader(maxMessageBytes, new Reservation(account, maxMessageBytes));
+    this.message = new FragmentedMessage(new Reservation(account, maxMessageBytes));
   }
 
   /** The binding of the socket whose upgrade this thread is decoding. */

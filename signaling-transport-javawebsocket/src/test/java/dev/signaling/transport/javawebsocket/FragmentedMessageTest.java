@@ -19,11 +19,7 @@ class FragmentedMessageTest {
 
   private final InboundBudget budget = new InboundBudget(1 << 20);
   private final InboundBudget.Account account = budget.open(() -> { });
-  private final FragmentedMessage message = new FragmentedMessage(1 << 20);
-
-  FragmentedMessageTest() {
-    message.account(account);
-  }
+  private final FragmentedMessage message = new FragmentedMessage(new Reservation(account, 1 << 20));
 
   private static Framedata frame(Opcode opcode, boolean fin, String text) {
     FramedataImpl1 frame = FramedataImpl1.get(opcode);
@@ -76,8 +72,7 @@ class FragmentedMessageTest {
   @Test
   void aShedConnection_getsLimitExceeded() {
     InboundBudget tiny = new InboundBudget(100);
-    FragmentedMessage shedding = new FragmentedMessage(1 << 20);
-    shedding.account(tiny.open(() -> { }));
+    FragmentedMessage shedding = new FragmentedMessage(new Reservation(tiny.open(() -> { }), 1 << 20));
     assertThatThrownBy(() -> shedding.add(frame(Opcode.TEXT, false, "x".repeat(200))))
         .isInstanceOf(LimitExceededException.class).hasMessage(FrameReader.OVER_BUDGET);
     assertThat(tiny.held()).isZero();
