@@ -21,28 +21,30 @@ import org.java_websocket.framing.FramedataImpl1;
  * <p>Only the connection's decoder thread calls it (its {@link #drop()} too, or the thread that
  * closes the connection once nothing more is decoded).
  */
-final class FragmentedMessage {
+final class FragmentedMessage extends HeldBytes {
 
-  private final Reservation reservation;
   /** The opcode of the first fragment while a message is under way; null between messages. */
   private Opcode opcode;
   private List<ByteBuffer> fragments = new ArrayList<>(0);
   private long size;
 
-  /** @param reservation where the fragments waiting for the end of their message are reserved */
-  FragmentedMessage(Reservation reservation) {
-    this.reservation = reservation;
-  }
-
-  /** Whether {@code frame} belongs here: a fragment, or a message that breaks into one under way. */
-  boolean takes(Framedata frame) {
-    Opcode op = frame.getOpcode();
-    return op == Opcode.CONTINUOUS
-        || ((op == Opcode.TEXT || op == Opcode.BINARY) && (!frame.isFin() || opcode != null));
+  /** @param account where the fragments waiting for the end of their message are reserved */
+  FragmentedMessage(InboundAccount account, int maxMessageBytes) {
+    super(account, maxMessageBytes);
   }
 
   /**
-   * Adds a frame that {@link #takes}.
+   * Whether {@code frame} belongs to a fragmented message: a fragment, or a message that breaks
+   * into the one under way in {@code current} (null when there is none).
+   */
+  static boolean takes(Framedata frame, FragmentedMessage current) {
+    Opcode op = frame.getOpcode();
+    return op == Opcode.CONTINUOUS || ((op == Opcode.TEXT || op == Opcode.BINARY)
+        && (!frame.isFin() || (current != null && current.opcode != null)));
+  }
+
+  /**
+   * Adds a frame that {@link #takes} belongs here.
    *
    * @return the whole message as one final frame when {@code frame} ends it, else null
    * @throws InvalidDataException {@code 1002} for a continuation without a first fragment or a new
@@ -62,7 +64,7 @@ final class FragmentedMessage {
     }
     ByteBuffer payload = frame.getPayloadData();
     if (!frame.isFin()) {
-      reservation.reserve(payload.remaining() + (long) InboundBudget.FRAGMENT_OVERHEAD_BYTES);
+      reserve(payload.remaining() + (long) InboundBudget.FRAGMENT_OVERHEAD_BYTES);
       fragments.add(payload);
       size += payload.remaining();
       return null;
@@ -81,7 +83,7 @@ final class FragmentedMessage {
 
   /** Forgets the message under way and gives back its budget. */
   void drop() {
-    reservation.releaseAll();
+    releaseAll();
     opcode = null;
     fragments = new ArrayList<>(0); // not clear(): the array of a message of many fragments would stay
     size = 0;

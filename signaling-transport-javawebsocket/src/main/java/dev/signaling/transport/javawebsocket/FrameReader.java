@@ -21,18 +21,13 @@ import org.java_websocket.exceptions.LimitExceededException;
  *
  * <p>Only the connection's decoder thread calls it.
  */
-final class FrameReader {
+final class FrameReader extends HeldBytes {
 
   /** The reason of every {@code 1009} for size: the text Java-WebSocket itself uses. */
   static final String TOO_BIG = "Payload limit reached.";
-  /** The reason of a {@code 1009} when the server-wide budget for partial messages sheds this connection. */
-  static final String OVER_BUDGET = "inbound budget exceeded";
 
   /** The longest header: 2 bytes, 8 of extended length, 4 of mask. */
   private static final int MAX_HEADER = 14;
-
-  private final int maxMessageBytes;
-  private final Reservation reservation;
 
   /** The frame being received, from its first byte, or null between frames. */
   private ByteBuffer partial;
@@ -43,10 +38,9 @@ final class FrameReader {
   private boolean fragmented;
   private long messageCharge;
 
-  /** @param reservation where the partial frame's buffer (its capacity) is reserved */
-  FrameReader(int maxMessageBytes, Reservation reservation) {
-    this.maxMessageBytes = maxMessageBytes;
-    this.reservation = reservation;
+  /** @param account where the partial frame's buffer (its capacity) is reserved */
+  FrameReader(InboundAccount account, int maxMessageBytes) {
+    super(account, maxMessageBytes);
   }
 
   /** Whether a frame has begun to arrive and is not complete yet. */
@@ -83,7 +77,7 @@ final class FrameReader {
 
   /** Gives back the budget of the frame {@link #continuePartial} completed (the library copied it). */
   void releaseCompleted() {
-    reservation.releaseAll();
+    releaseAll();
   }
 
   /**
@@ -109,7 +103,7 @@ final class FrameReader {
       int rest = limit - position;
       partialTotal = length;
       long capacity = partialTotal < 0 ? MAX_HEADER : Math.min(partialTotal, Math.max(2L * rest, 256));
-      partial = ByteBuffer.allocate(reserve(capacity));
+      partial = ByteBuffer.allocate(reserveInt(capacity));
       partial.put(in.duplicate().position(position).limit(limit));
     }
     int end = position;
@@ -124,7 +118,7 @@ final class FrameReader {
   void drop() {
     partial = null;
     partialTotal = -1;
-    reservation.releaseAll();
+    releaseAll();
   }
 
   private void append(ByteBuffer in, int n) throws LimitExceededException {
@@ -132,7 +126,7 @@ final class FrameReader {
       long needed = partial.position() + (long) n;
       long bound = partialTotal < 0 ? MAX_HEADER : partialTotal;
       long capacity = Math.min(bound, Math.max(needed, 2L * partial.capacity()));
-      ByteBuffer grown = ByteBuffer.allocate(reserve(capacity - partial.capacity()) + partial.capacity());
+      ByteBuffer grown = ByteBuffer.allocate(reserveInt(capacity - partial.capacity()) + partial.capacity());
       grown.put(partial.flip());
       partial = grown;
     }
@@ -143,8 +137,8 @@ final class FrameReader {
   }
 
   /** Reserves {@code bytes} more; returns them as an int. */
-  private int reserve(long bytes) throws LimitExceededException {
-    reservation.reserve(bytes);
+  private int reserveInt(long bytes) throws LimitExceededException {
+    reserve(bytes);
     return (int) bytes;
   }
 

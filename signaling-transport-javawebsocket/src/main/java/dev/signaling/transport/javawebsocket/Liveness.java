@@ -30,7 +30,7 @@ final class Liveness {
   void sweep() {
     for (SignalingSocket socket : sockets) {
       try {
-        socket.checkLiveness(random.nextLong());
+        socket.checkLiveness(PingCheck.token(random.nextLong()));
       } catch (Throwable t) {
         // An exception would cancel this periodic task for every socket: keep it to this one.
         endpoint.failed(socket, t);

@@ -1,6 +1,5 @@
 package dev.signaling.transport.javawebsocket;
 
-import dev.signaling.core.spi.InboundBudget;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,24 +43,24 @@ import org.java_websocket.handshake.ServerHandshakeBuilder;
 final class SignalingDraft extends Draft_6455 {
 
   /** What a socket binds its draft to when the draft is copied for its upgrade. */
-  record Binding(AtomicLong queued, InboundBudget.Account account) {}
+  record Binding(AtomicLong queued, InboundAccount account) {}
 
   private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   private final int maxMessageBytes;
   private final AtomicLong queued;
+  private final InboundAccount account;
   /** Only the connection's decoder thread. */
   private final FrameReader reader;
-  private final FragmentedMessage message;
+  /** Made at the first fragment: most connections never fragment. Decoder thread only. */
+  private FragmentedMessage message;
 
   private SignalingDraft(int maxMessageBytes, Binding binding) {
     super(Collections.emptyList(), maxMessageBytes);
     this.maxMessageBytes = maxMessageBytes;
     this.queued = binding == null ? null : binding.queued();
-    InboundBudget.Account account = binding == null ? null : binding.account();
-    // Two reservations in one account: each holder gives back exactly what it reserved.
-    this.reader = new FrameReader(maxMessageBytes, new Reservation(account, maxMessageBytes));
-    this.message = new FragmentedMessage(new Reservation(account, maxMessageBytes));
+    this.account = binding == null ? InboundAccount.NONE : binding.account();
+    this.reader = new FrameReader(account, maxMessageBytes);
   }
 
   /** The binding of the socket whose upgrade this thread is decoding. */
@@ -120,8 +119,7 @@ final class SignalingDraft extends Draft_6455 {
       }
       return frames == null ? Collections.emptyList() : frames;
     } catch (InvalidDataException | RuntimeException e) {
-      reader.drop(); // the connection closes: what it held is given back now
-      message.drop();
+      drop(); // the connection closes: what it held is given back now
       throw e;
     }
   }
@@ -131,7 +129,10 @@ final class SignalingDraft extends Draft_6455 {
     try {
       if (frame.getOpcode() == Opcode.PONG) {
         ((SignalingSocket) socket).pong(frame.getPayloadData());
-      } else if (message.takes(frame)) {
+      } else if (FragmentedMessage.takes(frame, message)) {
+        if (message == null) {
+          message = new FragmentedMessage(account, maxMessageBytes);
+        }
         frame = message.add(frame);
         if (frame == null) {
           return; // a fragment: the message goes on
@@ -139,9 +140,15 @@ final class SignalingDraft extends Draft_6455 {
       }
       super.processFrame(socket, frame);
     } catch (InvalidDataException | RuntimeException e) {
-      reader.drop();
-      message.drop();
+      drop();
       throw e;
+    }
+  }
+
+  private void drop() {
+    reader.drop();
+    if (message != null) {
+      message.drop();
     }
   }
 

@@ -3,6 +3,8 @@ package dev.signaling.transport.javawebsocket;
 import dev.signaling.core.spi.ConnectionSlots;
 import dev.signaling.core.spi.InboundBudget;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -11,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -29,13 +29,14 @@ import org.slf4j.LoggerFactory;
  * library as a WebSocket upgrade once {@link UpgradeCheck} finds it complete and the connection
  * caps let it in, or answered here ({@code /health}, {@code 404}, the refusals) and closed: the
  * library never answers a request itself. An upgraded socket holds a {@link ConnectionSlots.Slot}
- * and an {@link InboundBudget.Account} until it is closed. It also keeps the count of bytes
- * queued but not yet written, its liveness ({@link PingCheck}), and reports the close exactly once.
+ * until it is closed, and an {@link InboundBudget.Account} from the first time it holds part of
+ * a message (it is the draft's {@link InboundAccount}). It also keeps the count of bytes queued
+ * but not yet written, its liveness ({@link PingCheck}), and reports the close exactly once.
  *
  * <p>Threads: {@link #decode} runs on the connection's decoder thread only; {@link #written} on
  * the selector thread; {@link #checkLiveness} on the timer; {@link #closeConnection} on any thread.
  */
-final class SignalingSocket extends WebSocketImpl {
+final class SignalingSocket extends WebSocketImpl implements InboundAccount {
 
   private static final Logger log = LoggerFactory.getLogger(SignalingSocket.class);
 
@@ -56,8 +57,10 @@ final class SignalingSocket extends WebSocketImpl {
   final WebSocketConnection connection;
   private final WebSocketEndpoint endpoint;
   private final AtomicLong queued;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean failed = new AtomicBoolean();
+  // Plain fields behind VarHandles rather than Atomic* objects: a socket is kept per connection,
+  // and idle connections are what a server holds most of (docs/performance.md, capacity).
+  private volatile boolean closed;
+  private volatile boolean failed;
 
   // Decoder thread only.
   private State state = State.READING_HEAD;
@@ -69,15 +72,35 @@ final class SignalingSocket extends WebSocketImpl {
    * #CLOSED} after. Atomic because the upgrade (decoder thread) may take a slot while a handshake
    * timeout closes the socket.
    */
-  private final AtomicReference<Object> slot = new AtomicReference<>();
-  /** Its share of the inbound budget, from the upgrade on. */
+  private volatile Object slot;
+  /** Its share of the inbound budget, opened when it first holds a partial message. */
   private volatile InboundBudget.Account account;
-  final PingCheck liveness = new PingCheck();
+  /** The payload token of the ping awaiting its pong; 0 when none does (see {@link PingCheck}). */
+  private volatile long awaitedPing;
   /** Whether the last liveness sweep found this socket closing already; the timer only. */
   private boolean closingAtLastSweep;
   private volatile Future<?> handshakeTimeout;
   /** The close handshake's first close (ours or the peer's), once one began. */
-  private final AtomicReference<Close> firstClose = new AtomicReference<>();
+  private volatile Close firstClose;
+
+  private static final VarHandle CLOSED_FLAG;
+  private static final VarHandle FAILED;
+  private static final VarHandle SLOT;
+  private static final VarHandle FIRST_CLOSE;
+  private static final VarHandle AWAITED_PING;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CLOSED_FLAG = lookup.findVarHandle(SignalingSocket.class, "closed", boolean.class);
+      FAILED = lookup.findVarHandle(SignalingSocket.class, "failed", boolean.class);
+      SLOT = lookup.findVarHandle(SignalingSocket.class, "slot", Object.class);
+      FIRST_CLOSE = lookup.findVarHandle(SignalingSocket.class, "firstClose", Close.class);
+      AWAITED_PING = lookup.findVarHandle(SignalingSocket.class, "awaitedPing", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private record Close(int code, String reason, boolean remote) {}
 
@@ -167,18 +190,38 @@ final class SignalingSocket extends WebSocketImpl {
       answer(PlainHttp.refusal(refusal));
       return;
     }
-    InboundBudget.Account opened = endpoint.budget().open(this::shed);
-    account = opened; // before the slot: a close that sees the slot sees the account too
-    if (!slot.compareAndSet(null, admission)) {
+    if (!SLOT.compareAndSet(this, null, admission)) {
       ((ConnectionSlots.Slot) admission).close(); // closed meanwhile (handshake timeout)
-      opened.close();
       return;
     }
     state = State.UPGRADED;
     ByteBuffer received = ByteBuffer.wrap(head, 0, headLength);
     head = null;
     // The whole head, and any frames that came with it; the draft copied for it is bound to this socket.
-    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(queued, opened), () -> super.decode(received));
+    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(queued, this), () -> super.decode(received));
+  }
+
+  /** Decoder thread: opens the budget account at the first reservation. */
+  @Override
+  public boolean reserve(long bytes) {
+    InboundBudget.Account a = account;
+    if (a == null) {
+      a = endpoint.budget().open(this::shed);
+      account = a;
+      if (closed) {
+        a.close(); // closed meanwhile, perhaps before the close could see the account
+        return false;
+      }
+    }
+    return a.reserve(bytes);
+  }
+
+  @Override
+  public void release(long bytes) {
+    InboundBudget.Account a = account;
+    if (a != null) {
+      a.release(bytes);
+    }
   }
 
   /**
@@ -187,7 +230,7 @@ final class SignalingSocket extends WebSocketImpl {
    */
   private void shed() {
     log.debug("Connection {}: shed to keep the inbound budget", id);
-    endpoint.schedule(() -> connection.abort(CloseFrame.TOOBIG, FrameReader.OVER_BUDGET), 0);
+    endpoint.schedule(() -> connection.abort(CloseFrame.TOOBIG, HeldBytes.OVER_BUDGET), 0);
   }
 
   /** The peer's address, or null once the socket is closed. */
@@ -242,24 +285,28 @@ final class SignalingSocket extends WebSocketImpl {
     }
   }
 
-  /** A pong arrived (decoder thread). */
+  /** A pong arrived (decoder thread): it answers the ping awaited if it echoes its payload. */
   void pong(ByteBuffer payload) {
-    liveness.pong(payload);
+    long awaited = awaitedPing;
+    if (awaited != 0 && PingCheck.echoes(payload, awaited)) {
+      AWAITED_PING.compareAndSet(this, awaited, 0L);
+    }
   }
 
   /**
-   * The liveness sweep's visit (timer thread): an open socket is pinged, or dropped if its last
-   * ping is unanswered; a socket closing since the last sweep is dropped.
+   * The liveness sweep's visit (timer thread): an open socket whose last ping is still unanswered
+   * is dropped, another gets a ping with {@code token} (not 0) as its payload; a socket closing
+   * since the last sweep is dropped.
    */
   void checkLiveness(long token) {
     ReadyState state = getReadyState();
     if (state == ReadyState.OPEN) {
-      byte[] ping = liveness.nextPing(token);
-      if (ping == null) {
+      if (awaitedPing != 0) {
         log.debug("Connection {}: no pong to the last ping; dropping it", id);
         closeConnection(CloseFrame.ABNORMAL_CLOSE, "no pong", false);
       } else {
-        connection.ping(ping);
+        awaitedPing = token;
+        connection.ping(PingCheck.payload(token));
       }
     } else if (state == ReadyState.CLOSING) {
       if (closingAtLastSweep) {
@@ -300,7 +347,7 @@ final class SignalingSocket extends WebSocketImpl {
    */
   @Override
   public void close(int code, String message, boolean remote) {
-    firstClose.compareAndSet(null, new Close(code, message == null ? "" : message, remote));
+    FIRST_CLOSE.compareAndSet(this, null, new Close(code, message == null ? "" : message, remote));
     super.close(code, message, remote);
   }
 
@@ -312,7 +359,7 @@ final class SignalingSocket extends WebSocketImpl {
    */
   @Override
   public void closeConnection(int code, String message, boolean remote) {
-    if (!closed.compareAndSet(false, true)) {
+    if (!CLOSED_FLAG.compareAndSet(this, false, true)) {
       return;
     }
     try {
@@ -323,7 +370,7 @@ final class SignalingSocket extends WebSocketImpl {
       outQueue.clear();
       queued.set(0);
       cancelHandshakeTimeout();
-      if (slot.getAndSet(CLOSED) instanceof ConnectionSlots.Slot held) {
+      if (SLOT.getAndSet(this, CLOSED) instanceof ConnectionSlots.Slot held) {
         held.close(); // before the hub learns of the close, so a new client fits then
       }
       InboundBudget.Account a = account;
@@ -331,7 +378,7 @@ final class SignalingSocket extends WebSocketImpl {
         a.close(); // what this connection held of partial messages counts no more
       }
       endpoint.forget(this);
-      Close handshake = firstClose.get();
+      Close handshake = firstClose;
       if (code == CloseFrame.ABNORMAL_CLOSE && handshake != null) {
         // The TCP connection ended after a close frame went out but before the library marked the
         // close as under way (it sends the frame first): a race in 1.6.0 that turns a clean
@@ -364,7 +411,7 @@ final class SignalingSocket extends WebSocketImpl {
 
   /** Whether this is the first failure of this socket (so that it is logged once). */
   boolean firstFailure() {
-    return failed.compareAndSet(false, true);
+    return FAILED.compareAndSet(this, false, true);
   }
 
   @Override

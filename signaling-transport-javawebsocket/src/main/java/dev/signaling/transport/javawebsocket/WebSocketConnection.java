@@ -4,11 +4,12 @@ import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.PingFrame;
 import org.slf4j.Logger;
@@ -29,7 +30,8 @@ final class WebSocketConnection implements Connection {
 
   private final SignalingSocket socket;
   private final WebSocketEndpoint endpoint;
-  private final AtomicBoolean closeReported = new AtomicBoolean();
+  /** Whether the close was reported to the handler; set once, through {@link #CLOSE_REPORTED}. */
+  private volatile boolean closeReported;
 
   private volatile HandshakeRequest handshake = HandshakeRequest.none();
   private volatile ConnectionHandler handler;
@@ -42,6 +44,17 @@ final class WebSocketConnection implements Connection {
   private boolean closing;
 
   private record Closed(int code, String reason, boolean remote) {}
+
+  // A VarHandle rather than an AtomicBoolean: one object less per connection.
+  private static final VarHandle CLOSE_REPORTED;
+
+  static {
+    try {
+      CLOSE_REPORTED = MethodHandles.lookup().findVarHandle(WebSocketConnection.class, "closeReported", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   WebSocketConnection(SignalingSocket socket, WebSocketEndpoint endpoint) {
     this.socket = socket;
@@ -189,7 +202,7 @@ final class WebSocketConnection implements Connection {
   private void reportClose() {
     // Both attach() and closed() may get here; volatile writes then reads guarantee that at
     // least one does, and the flag that only one reports.
-    if (!closeReported.compareAndSet(false, true)) {
+    if (!CLOSE_REPORTED.compareAndSet(this, false, true)) {
       return;
     }
     Closed closed = closedWith;

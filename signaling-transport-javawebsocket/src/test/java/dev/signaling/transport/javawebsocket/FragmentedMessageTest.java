@@ -19,7 +19,22 @@ class FragmentedMessageTest {
 
   private final InboundBudget budget = new InboundBudget(1 << 20);
   private final InboundBudget.Account account = budget.open(() -> { });
-  private final FragmentedMessage message = new FragmentedMessage(new Reservation(account, 1 << 20));
+  private final FragmentedMessage message = new FragmentedMessage(accountOf(account), 1 << 20);
+
+  /** The socket's side of an account, for tests: reserve and release straight through. */
+  static InboundAccount accountOf(InboundBudget.Account account) {
+    return new InboundAccount() {
+      @Override
+      public boolean reserve(long bytes) {
+        return account.reserve(bytes);
+      }
+
+      @Override
+      public void release(long bytes) {
+        account.release(bytes);
+      }
+    };
+  }
 
   private static Framedata frame(Opcode opcode, boolean fin, String text) {
     FramedataImpl1 frame = FramedataImpl1.get(opcode);
@@ -33,7 +48,7 @@ class FragmentedMessageTest {
     // A character split between fragments: whole, the message is valid UTF-8.
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
     Framedata first = frame(Opcode.TEXT, false, "{\"a\":\"");
-    assertThat(message.takes(first)).isTrue();
+    assertThat(FragmentedMessage.takes(first, null)).isTrue();
     assertThat(message.add(first)).isNull();
     FramedataImpl1 half = FramedataImpl1.get(Opcode.CONTINUOUS);
     half.setFin(false);
@@ -52,8 +67,8 @@ class FragmentedMessageTest {
 
   @Test
   void aWholeMessage_isNotTaken() {
-    assertThat(message.takes(frame(Opcode.TEXT, true, "{}"))).isFalse();
-    assertThat(message.takes(frame(Opcode.PING, true, ""))).isFalse();
+    assertThat(FragmentedMessage.takes(frame(Opcode.TEXT, true, "{}"), message)).isFalse();
+    assertThat(FragmentedMessage.takes(frame(Opcode.PING, true, ""), message)).isFalse();
   }
 
   @Test
@@ -63,7 +78,7 @@ class FragmentedMessageTest {
             e -> assertThat(e.getCloseCode()).isEqualTo(CloseFrame.PROTOCOL_ERROR));
     message.add(frame(Opcode.TEXT, false, "{"));
     Framedata another = frame(Opcode.TEXT, true, "{}");
-    assertThat(message.takes(another)).as("a message breaking into one under way").isTrue();
+    assertThat(FragmentedMessage.takes(another, message)).as("a message breaking into one under way").isTrue();
     assertThatThrownBy(() -> message.add(another))
         .isInstanceOfSatisfying(InvalidDataException.class,
             e -> assertThat(e.getCloseCode()).isEqualTo(CloseFrame.PROTOCOL_ERROR));
@@ -72,9 +87,9 @@ class FragmentedMessageTest {
   @Test
   void aShedConnection_getsLimitExceeded() {
     InboundBudget tiny = new InboundBudget(100);
-    FragmentedMessage shedding = new FragmentedMessage(new Reservation(tiny.open(() -> { }), 1 << 20));
+    FragmentedMessage shedding = new FragmentedMessage(accountOf(tiny.open(() -> { })), 1 << 20);
     assertThatThrownBy(() -> shedding.add(frame(Opcode.TEXT, false, "x".repeat(200))))
-        .isInstanceOf(LimitExceededException.class).hasMessage(FrameReader.OVER_BUDGET);
+        .isInstanceOf(LimitExceededException.class).hasMessage(HeldBytes.OVER_BUDGET);
     assertThat(tiny.held()).isZero();
   }
 }

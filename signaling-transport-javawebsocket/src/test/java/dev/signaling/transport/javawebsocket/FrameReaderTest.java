@@ -33,7 +33,7 @@ class FrameReaderTest {
 
   private SignalingDraft draft(int maxMessageBytes) {
     SignalingDraft[] bound = new SignalingDraft[1];
-    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(new AtomicLong(), account),
+    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(new AtomicLong(), FragmentedMessageTest.accountOf(account)),
         () -> bound[0] = (SignalingDraft) SignalingDraft.template(maxMessageBytes).copyInstance());
     return bound[0];
   }
@@ -146,12 +146,12 @@ class FrameReaderTest {
     assertThat(other.reserve(300)).isTrue();
     SignalingDraft[] bound = new SignalingDraft[1];
     InboundBudget.Account mine = small.open(shed::incrementAndGet);
-    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(new AtomicLong(), mine),
+    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(new AtomicLong(), FragmentedMessageTest.accountOf(mine)),
         () -> bound[0] = (SignalingDraft) SignalingDraft.template(MAX).copyInstance());
     bound[0].translateFrame(ByteBuffer.wrap(Frames.header(Frames.TEXT, 5000)));
     assertThatThrownBy(() -> bound[0].translateFrame(ByteBuffer.wrap(new byte[3000])))
         .as("this one holds the most once it grows: it is shed, not the other")
-        .isInstanceOf(LimitExceededException.class).hasMessage(FrameReader.OVER_BUDGET);
+        .isInstanceOf(LimitExceededException.class).hasMessage(HeldBytes.OVER_BUDGET);
     assertThat(shed).hasValue(1);
     assertThat(small.held()).isEqualTo(300);
     assertThat(other.isShed()).isFalse();

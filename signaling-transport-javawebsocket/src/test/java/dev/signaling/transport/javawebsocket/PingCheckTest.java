@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** {@link PingCheck}: only the echo of the ping awaited answers it. */
+/** {@link PingCheck}: only the exact echo of a ping's payload answers it. */
 class PingCheckTest {
 
   private static ByteBuffer pong(byte[] payload) {
@@ -17,30 +17,28 @@ class PingCheckTest {
   }
 
   @Test
-  void theEchoOfThePingAnswersIt_andTheNextPingGoesOut() {
-    PingCheck check = new PingCheck();
-    byte[] ping = check.nextPing(42);
+  void theEchoOfAPing_answersIt() {
+    long token = PingCheck.token(0x1234_5678_9abc_def0L);
+    byte[] ping = PingCheck.payload(token);
     assertThat(ping).hasSize(PingCheck.PAYLOAD_BYTES);
-    assertThat(check.isWaiting()).isTrue();
-    check.pong(pong(ping));
-    assertThat(check.isWaiting()).isFalse();
-    assertThat(check.nextPing(43)).isNotNull();
+    assertThat(PingCheck.echoes(pong(ping), token)).isTrue();
   }
 
   @Test
-  void unsolicitedPongs_stalePongs_andPongsOfAnotherLength_doNotCount() {
-    PingCheck check = new PingCheck();
-    check.pong(pong(new byte[0])); // before any ping
-    byte[] first = check.nextPing(1);
-    check.pong(pong(first));
-    byte[] second = check.nextPing(2);
-    check.pong(pong(first)); // the echo of an older ping
-    check.pong(pong(new byte[0]));
-    check.pong(pong("alive".getBytes()));
+  void emptyPongs_otherPayloads_olderPings_andLongerEchoes_doNotAnswerIt() {
+    long older = PingCheck.token(41);
+    long token = PingCheck.token(42);
+    assertThat(PingCheck.echoes(pong(new byte[0]), token)).isFalse();
+    assertThat(PingCheck.echoes(pong("alive".getBytes()), token)).isFalse();
+    assertThat(PingCheck.echoes(pong(PingCheck.payload(older)), token)).isFalse();
     byte[] longer = new byte[PingCheck.PAYLOAD_BYTES + 1];
-    System.arraycopy(second, 0, longer, 0, second.length);
-    check.pong(pong(longer));
-    assertThat(check.isWaiting()).isTrue();
-    assertThat(check.nextPing(3)).as("still unanswered at the next round: dead").isNull();
+    System.arraycopy(PingCheck.payload(token), 0, longer, 0, PingCheck.PAYLOAD_BYTES);
+    assertThat(PingCheck.echoes(pong(longer), token)).isFalse();
+  }
+
+  @Test
+  void aTokenIsNeverZero_whichMeansNoPingAwaited() {
+    assertThat(PingCheck.token(0)).isNotZero();
+    assertThat(PingCheck.token(-7)).isEqualTo(-7);
   }
 }
