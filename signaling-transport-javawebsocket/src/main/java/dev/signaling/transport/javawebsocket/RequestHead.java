@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * An HTTP/1.x request head (RFC 9112 §2-5), parsed strictly: a request line of exactly three
  * parts, {@code CRLF} line endings only (a bare {@code LF} or {@code CR} is refused, not guessed
  * at), header lines {@code name: value} with a token for the name and no whitespace before the
- * colon, no line folding. What does not parse is answered {@code 400}.
+ * colon, no control characters in a value, no line folding. What does not parse is answered
+ * {@code 400}.
  *
  * @param method the request method, e.g. {@code GET}
  * @param target the request target as sent, e.g. {@code /health?x=1}
@@ -47,8 +48,12 @@ record RequestHead(String method, String target, String version, List<String> na
       if (colon <= 0 || !isToken(line.substring(0, colon))) {
         return null; // no name, whitespace before the colon, or a folded line (RFC 9112 §5.1, §5.2)
       }
+      String value = line.substring(colon + 1).strip();
+      if (!isFieldValue(value)) {
+        return null;
+      }
       names.add(line.substring(0, colon).toLowerCase(Locale.ROOT));
-      values.add(line.substring(colon + 1).strip());
+      values.add(value);
     }
     return new RequestHead(requestLine[0], requestLine[1], requestLine[2], names, values);
   }
@@ -68,6 +73,17 @@ record RequestHead(String method, String target, String version, List<String> na
       }
     }
     return -1;
+  }
+
+  /** RFC 9110 §5.5: no control characters but horizontal tab. */
+  private static boolean isFieldValue(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7F) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** RFC 9110 §5.6.2: one or more tchar. */

@@ -248,6 +248,7 @@ final class WebSocketEndpoint extends WebSocketServer {
     try {
       super.run();
     } catch (Throwable t) {
+      started.completeExceptionally(t); // if it dies before it ever ran, start() fails at once
       failure.selectorDied(t);
     }
   }

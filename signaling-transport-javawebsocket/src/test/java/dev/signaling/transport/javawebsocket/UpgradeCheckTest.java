@@ -71,6 +71,8 @@ class UpgradeCheckTest {
     assertThat(head(VALID.replace("Host: example.com", "no colon here"))).isNull();
     assertThat(head(VALID.replace("\r\n", "\n"))).as("bare LF").isNull();
     assertThat(head(VALID.replace("Host: example.com", "Host: exa\rmple.com"))).as("bare CR").isNull();
+    assertThat(head(VALID.replace("Host: example.com", "Host: exa\u0000mple.com"))).as("a control character").isNull();
+    assertThat(head(VALID.replace("Host: example.com", "Host: exa\tmple.com"))).as("a tab is allowed").isNotNull();
   }
 
   @Test
