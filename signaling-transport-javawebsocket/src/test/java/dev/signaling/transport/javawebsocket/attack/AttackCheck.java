@@ -27,7 +27,7 @@ public final class AttackCheck implements AutoCloseable {
   /** The longest any probe may take. */
   public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
   /** How far above the baseline the heap may stay after an attack. */
-  public static final long HEAP_MARGIN = 8L << 20;
+  public static final long HEAP_MARGIN = 4L << 20;
 
   private final String name;
   private final ForkedServer server;
