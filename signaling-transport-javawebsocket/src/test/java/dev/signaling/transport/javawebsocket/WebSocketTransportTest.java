@@ -112,11 +112,12 @@ class WebSocketTransportTest {
   void fragmentedMessageOverTheLimit_closes1009_beforeItsLastFragment() throws Exception {
     start(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     JdkTestClient client = server.connect();
-    // Each fragment is under the limit; only their running total is over it. No final fragment
-    // is sent: the server must not wait for the end of the message to refuse it.
-    client.sendFragment("[" + " ".repeat(399), false);
-    client.sendFragment(" ".repeat(400), false);
-    client.sendFragment(" ".repeat(400), false);
+    // Each fragment is under the limit; only their running total is over it, at the third (with
+    // each fragment's overhead: 488, 976, then 1,464). No final fragment is sent: the server must
+    // not wait for the end of the message to refuse it.
+    client.sendFragment("[" + " ".repeat(359), false);
+    client.sendFragment(" ".repeat(360), false);
+    client.sendFragment(" ".repeat(360), false);
     assertThat(client.awaitClose().code()).isEqualTo(1009);
   }
 
