@@ -36,12 +36,14 @@ enum ServerKind {
   }
 
   /**
-   * The configuration our server runs with in every workload: the rate limit is off. The system
+   * The configuration our server runs with in every workload: the rate limit is off, and so is the
+   * per-address connection limit (the load generator opens every connection from one loopback
+   * address). The system
    * property {@code bench.membershipInterval} (milliseconds, 0 = off) overrides the membership
    * interval, for before/after runs: {@code -Dbench.serverJvmArgs=-Dbench.membershipInterval=0}.
    */
   static SignalingConfig oursConfig() {
-    SignalingConfig.Builder config = SignalingConfig.builder().noRateLimit();
+    SignalingConfig.Builder config = SignalingConfig.builder().noRateLimit().maxConnectionsPerAddress(0);
     String interval = System.getProperty("bench.membershipInterval");
     if (interval != null) {
       config.membershipInterval(Duration.ofMillis(Long.parseLong(interval)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.spi.InboundBudget;
 import dev.signaling.testkit.QueueListener;
 import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
@@ -60,12 +61,13 @@ public abstract class FrameTests extends TransportGroup {
   }
 
   @Test
-  void messageAtTheLimit_isAccepted_inOneFrameOrFragmented() throws Exception {
+  void messageAtTheLimit_isAccepted_inOneFrame_orFragmentedWithItsFragmentsOverhead() throws Exception {
     serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     WebSocketTestClient client = server.connect();
     client.send(probeOfSize(LIMIT));
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
-    String message = probeOfSize(LIMIT);
+    // Each fragment counts its payload plus a fixed overhead against the limit.
+    String message = probeOfSize(LIMIT - 3 * InboundBudget.FRAGMENT_OVERHEAD_BYTES);
     client.sendFragment(message.substring(0, 10), false);
     client.sendFragment(message.substring(10, 600), false);
     client.sendFragment(message.substring(600), true);
@@ -102,11 +104,12 @@ public abstract class FrameTests extends TransportGroup {
   void fragmentedMessageOverTheLimit_closes1009_beforeItsLastFragment() throws Exception {
     serve(SignalingConfig.builder().maxMessageBytes(LIMIT).build());
     WebSocketTestClient client = server.connect();
-    // Each fragment is under the limit; only their running total is over it. No final fragment
-    // is sent: the server must not wait for the end of the message to refuse it.
-    client.sendFragment("[" + " ".repeat(399), false);
-    client.sendFragment(" ".repeat(400), false);
-    client.sendFragment(" ".repeat(400), false);
+    // Each fragment is under the limit; only their running total is over it, at the third (with
+    // each fragment's overhead: 488, 976, then 1,464). No final fragment is sent: the server must
+    // not wait for the end of the message to refuse it.
+    client.sendFragment("[" + " ".repeat(359), false);
+    client.sendFragment(" ".repeat(360), false);
+    client.sendFragment(" ".repeat(360), false);
     assertThat(client.awaitClose().code()).isEqualTo(1009);
   }
 

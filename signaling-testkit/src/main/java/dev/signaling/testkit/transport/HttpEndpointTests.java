@@ -179,11 +179,13 @@ public abstract class HttpEndpointTests extends TransportGroup {
   }
 
   @Test
-  void nonGetRequestWithUpgradeHeader_isPlainHttp_andAnswers404() throws Exception {
+  void nonGetRequestWithUpgradeHeader_isAnInvalidUpgrade_andAnswers400() throws Exception {
     start();
-    assertThat(exchange("POST / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    String body = "{\"error\":\"invalid websocket upgrade\"}";
+    assertThat(exchange("POST / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"))
-        .isEqualTo(NOT_FOUND + "{\"error\":\"not found\"}");
+        .isEqualTo("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
   }
 
   @Test

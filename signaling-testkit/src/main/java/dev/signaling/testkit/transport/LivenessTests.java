@@ -12,10 +12,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * WebSocket ping/pong liveness. Java-WebSocket pings every open connection once per interval (a
- * timer started with the server) and drops, with {@code 1006}, one whose last pong is more than
- * 1.5 intervals old at such a tick: a peer that stops answering is gone 1.5 to 2.5 intervals
- * after its last pong.
+ * WebSocket ping/pong liveness, as every transport must keep it: each connection is pinged once
+ * per interval with a payload of the server's own, only a pong that echoes it counts, and a peer
+ * that stops answering is dropped (reported {@code 1006}) one to two intervals after its last
+ * answered ping.
  */
 public abstract class LivenessTests extends TransportGroup {
 

@@ -42,6 +42,23 @@ import org.slf4j.LoggerFactory;
  * accepts connections; a port already in use fails at once with a {@link SignalingException}.
  * {@link #close()} closes every client with {@code 1001}, stops the threads and frees the port;
  * it is idempotent and returns within a few seconds at most. Thread-safe.
+ *
+ * <p><b>Limits.</b> Besides the hub's, the server enforces at the socket what {@link
+ * SignalingConfig} sets for transports: connections in all and per remote address (upgrades
+ * over them get {@code 503} or {@code 429}), the handshake timeout, the message size (a frame
+ * or a fragmented message over it closes {@code 1009} before its payload is kept), a
+ * server-wide budget for partial messages (a partial message costs what arrived of it; over
+ * the budget, the connections holding the most are closed {@code 1009}), and liveness (only a
+ * pong that echoes the server's ping counts). Malformed requests and incomplete upgrades get
+ * {@code 400}, other WebSocket versions {@code 426}; see {@code docs/protocol.md}.
+ *
+ * <p><b>Failure.</b> If an {@link Error} (say an {@link OutOfMemoryError}) reaches one of the
+ * server's threads, the server does not stay half alive: every client is closed with {@code
+ * 1011}, {@link SignalingListener#serverFailed} is called once, {@code /health} answers {@code
+ * 503} while the server drains, and the server stops itself and frees its port; {@link #close()}
+ * still works and returns once that stop is done. A process that only runs this server should
+ * exit on {@code serverFailed}, so that its supervisor restarts it. A {@link RuntimeException}
+ * met while handling one connection closes that connection only, with {@code 1011}.
  */
 public final class SignalingServer implements AutoCloseable {
 
@@ -131,7 +148,8 @@ public final class SignalingServer implements AutoCloseable {
   /**
    * Stops the server: {@code /health} answers {@code 503} from now on, every client is closed with
    * {@code 1001 "server shutting down"}, the threads stop and the port is freed. Idempotent;
-   * returns within a bounded time (a few seconds at most, when clients do not read).
+   * returns within a bounded time (a few seconds at most, when clients do not read). After a
+   * failure (see the class comment) it waits for the server's own stop to end.
    */
   @Override
   public void close() {
@@ -314,7 +332,7 @@ public final class SignalingServer implements AutoCloseable {
       try {
         // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
         // on another thread; it takes the bound channel as it is.
-        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins);
+        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins, STOP_TIMEOUT_MILLIS);
         endpoint.startAndWait(START_TIMEOUT_MILLIS);
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
         log.info("Signaling server listening on {}:{} ({}; origins: {})", host, local.getPort(),
