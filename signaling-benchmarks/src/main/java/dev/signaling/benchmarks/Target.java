@@ -53,8 +53,9 @@ interface Target extends AutoCloseable {
 
   /**
    * Starts {@code kind} in a JVM of its own with a fixed 1 GiB heap ({@code -Xms1g -Xmx1g},
-   * G1), from the same class path as this one. Its log (stderr) goes to a temporary file that
-   * is printed if it fails to start.
+   * G1), from the same class path as this one, on the CPUs that the system property {@value
+   * Pinning#SERVER_CPUS} names (if set). Its log (stderr) goes to a temporary file that is
+   * printed if it fails to start.
    */
   static Target spawn(ServerKind kind) throws IOException {
     return spawn(kind, List.of());
@@ -63,7 +64,9 @@ interface Target extends AutoCloseable {
   /** {@link #spawn(ServerKind)} with more JVM options for the server. */
   static Target spawn(ServerKind kind, List<String> jvmOptions) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java,
+    // bench.serverCpus: the CPUs the server runs on (taskset -c), set by compare's pinning.
+    List<String> command = new ArrayList<>(Pinning.prefix(System.getProperty(Pinning.SERVER_CPUS)));
+    command.addAll(List.of(java,
         "-Xms" + SERVER_HEAP, "-Xmx" + SERVER_HEAP, "-XX:+UseG1GC",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     command.addAll(jvmOptions);
@@ -71,7 +74,7 @@ interface Target extends AutoCloseable {
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler: -XX:StartFlightRecording=...
     }
-        // bench.serverClassPath: run the server from other classes (e.g. before/after a change).
+    // bench.serverClassPath: run the server from other classes (e.g. before/after a change).
     String classPath = System.getProperty("bench.serverClassPath", System.getProperty("java.class.path"));
     command.addAll(List.of("-cp", classPath, Main.class.getName(), "server", kind.label));
     File log = File.createTempFile("signaling-bench-" + kind.label + "-", ".log");
