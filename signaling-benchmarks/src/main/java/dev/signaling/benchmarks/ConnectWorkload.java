@@ -82,7 +82,7 @@ final class ConnectWorkload implements Loop.Handler, AutoCloseable {
       boolean allOpen = storm.cycle(timeoutSeconds);
       double serverCpu = s0 < 0 ? Double.NaN : (target.cpuNanos() - s0) / 1e9;
       double generatorCpu = (Cpu.selfNanos() - g0) / 1e9;
-      return storm.result(allOpen, serverCpu, generatorCpu, "server " + target.stats());
+      return storm.result(allOpen, serverCpu, generatorCpu, "server " + target.statsOrWhyNot());
     }
   }
 

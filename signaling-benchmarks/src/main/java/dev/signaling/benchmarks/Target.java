@@ -42,6 +42,15 @@ interface Target extends AutoCloseable {
     return "-";
   }
 
+  /** {@link #stats()}, or why there are none (the server is gone, say), for a result's notes. */
+  default String statsOrWhyNot() {
+    try {
+      return stats();
+    } catch (IOException e) {
+      return "none: " + e.getMessage();
+    }
+  }
+
   /** CPU time the server has used so far, in nanoseconds; -1 if unknown. */
   long cpuNanos();
 
@@ -92,7 +101,7 @@ interface Target extends AutoCloseable {
     }
     int port = Integer.parseInt(ready.substring(6).trim());
     return new Remote(kind, port, process, out,
-        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), log.toPath());
   }
 
   /** Starts {@code kind} in this JVM (smoke tests): heap figures then include the generator's. */
@@ -154,13 +163,15 @@ interface Target extends AutoCloseable {
     private final Process process;
     private final BufferedReader out;
     private final Writer in;
+    private final Path log;
 
-    Remote(ServerKind kind, int port, Process process, BufferedReader out, Writer in) {
+    Remote(ServerKind kind, int port, Process process, BufferedReader out, Writer in, Path log) {
       this.kind = kind;
       this.port = port;
       this.process = process;
       this.out = out;
       this.in = in;
+      this.log = log;
     }
 
     @Override
@@ -174,13 +185,31 @@ interface Target extends AutoCloseable {
     }
 
     private String ask(String command, String prefix) throws IOException {
-      in.write(command + "\n");
-      in.flush();
-      String line = out.readLine();
-      if (line == null || !line.startsWith(prefix)) {
+      String line;
+      try {
+        in.write(command + "\n");
+        in.flush();
+        line = out.readLine();
+      } catch (IOException e) {
+        line = null; // its end of the pipe is closed: it exited
+      }
+      if (line == null) {
+        throw new IOException("server " + kind.label + " exited before answering " + command + "; its log ends: "
+            + logTail());
+      }
+      if (!line.startsWith(prefix)) {
         throw new IOException("server " + kind.label + " answered '" + line + "' to " + command);
       }
       return line.substring(prefix.length()).trim();
+    }
+
+    private String logTail() {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+      } catch (IOException | RuntimeException e) {
+        return "(unreadable: " + e + ")";
+      }
     }
 
     @Override

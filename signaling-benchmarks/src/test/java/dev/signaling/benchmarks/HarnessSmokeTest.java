@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HarnessSmokeTest {
 
+  /** Every transport of ours (so that a new one is covered by adding it to ServerKind), then {@code others}. */
+  private static List<ServerKind> with(ServerKind... others) {
+    List<ServerKind> kinds = new ArrayList<>(ServerKind.contenders());
+    kinds.addAll(List.of(others));
+    return kinds;
+  }
+
   @Test
   void relay_signalsGoBackAndForthThroughEveryServer() throws Exception {
-    for (ServerKind kind : new ServerKind[] {ServerKind.OURS, ServerKind.CEILING, ServerKind.RAW}) {
+    for (ServerKind kind : with(ServerKind.CEILING, ServerKind.RAW)) {
       try (Target target = Target.inProcess(kind)) {
         RelayWorkload.Result r = RelayWorkload.run(target, 100, 300);
         assertThat(r.messagesPerSecond()).as(kind.label).isPositive(); // signals flowed: no speed asserted here
@@ -31,7 +39,7 @@ class HarnessSmokeTest {
 
   @Test
   void latency_everySignalSentInTheWindowArrives() throws Exception {
-    for (ServerKind kind : new ServerKind[] {ServerKind.OURS, ServerKind.CEILING}) {
+    for (ServerKind kind : with(ServerKind.CEILING)) {
       try (Target target = Target.inProcess(kind)) {
         LatencyWorkload.Result r = LatencyWorkload.run(target, 2_000, 100, 300);
         assertThat(r.sent()).as(kind.label).isGreaterThan(400);
@@ -43,7 +51,7 @@ class HarnessSmokeTest {
 
   @Test
   void fanout_everyHeartbeatReachesEveryOtherNode() throws Exception {
-    for (ServerKind kind : new ServerKind[] {ServerKind.OURS, ServerKind.CEILING}) {
+    for (ServerKind kind : with(ServerKind.CEILING)) {
       try (Target target = Target.inProcess(kind)) {
         FanoutWorkload.Result r = FanoutWorkload.run(target, 20, 1, TimeUnit.MILLISECONDS.toNanos(400));
         assertThat(r.expected()).isEqualTo(20 * 19);
@@ -55,7 +63,7 @@ class HarnessSmokeTest {
 
   @Test
   void joinStorm_everyNodeEndsWithTheFullList() throws Exception {
-    for (ServerKind kind : new ServerKind[] {ServerKind.OURS, ServerKind.CEILING_FULL}) {
+    for (ServerKind kind : with(ServerKind.CEILING_FULL)) {
       try (Target target = Target.inProcess(kind)) {
         StormWorkload.Result r = StormWorkload.joinStorm(target, 60, 20);
         assertThat(r.settled()).as(kind.label).isEqualTo(60);
@@ -67,18 +75,19 @@ class HarnessSmokeTest {
 
   @Test
   void capacity_measuresTheHeapThatConnectionsHold() throws Exception {
-    try (Target target = Target.inProcess(ServerKind.OURS)) {
-      StormWorkload.Result r = StormWorkload.capacity(target, 100);
-      assertThat(r.settled()).isEqualTo(100);
-      // In-process the generator's side is counted too; the figure only has to exist here.
-      assertThat(r.bytesPerConnection()).isPositive();
+    for (ServerKind kind : ServerKind.contenders()) {
+      try (Target target = Target.inProcess(kind)) {
+        StormWorkload.Result r = StormWorkload.capacity(target, 100);
+        assertThat(r.settled()).as(kind.label).isEqualTo(100);
+        // In-process the generator's side is counted too; the figure only has to exist here.
+        assertThat(r.bytesPerConnection()).as(kind.label).isPositive();
+      }
     }
   }
 
   @Test
   void connect_everyConnectionUpgradesThenOneMoreAfterTheDrop() throws Exception {
-    for (ServerKind kind : new ServerKind[] {ServerKind.OURS, ServerKind.CEILING, ServerKind.CEILING_ACCEPT_ALL,
-        ServerKind.RAW}) {
+    for (ServerKind kind : with(ServerKind.CEILING, ServerKind.CEILING_ACCEPT_ALL, ServerKind.RAW)) {
       try (Target target = Target.inProcess(kind)) {
         ConnectWorkload.Result r = ConnectWorkload.run(target, 90, 10, 20);
         assertThat(r.failed()).as(kind.label).isZero();
