@@ -115,8 +115,8 @@ final class Compare {
         boolean complete = d(r, "settled") == 500;
         check(kind, pin, "joinstorm 500", (long) (d(r, "closed") + 500 - d(r, "settled")));
         if (!complete) {
-          report.note("%s joinstorm 500 (%d cores) did not complete: %s settled; %s; peak heap used %.0f MB (heap 1 GiB)",
-              kind.label, pin.cores(), r.get("settled"), r.get("problems"), mb(d(r, "peakHeap.used")));
+          report.note("%s joinstorm 500 (%s) did not complete: %s settled; %s; peak heap used %.0f MB (heap 1 GiB)",
+              kind.label, pin.label(), r.get("settled"), r.get("problems"), mb(d(r, "peakHeap.used")));
         }
         // A storm that does not complete (the ceiling can run out of heap) counts as infinitely slow.
         millis.get(kind)[round] = complete ? d(r, "millis") : Double.POSITIVE_INFINITY;
@@ -148,8 +148,8 @@ final class Compare {
       time.value(kind, done ? d(r, "millis") / 1000 : Double.POSITIVE_INFINITY);
       heap.value(kind, mb(d(r, "peakHeap.used")));
       closed.value(kind, d(r, "closed"));
-      report.note("%s joinstorm %d (%d cores): %s settled, peak live heap %.0f MB, server CPU %.1f s, generator CPU %.1f s; %s",
-          kind.label, n, pin.cores(), r.get("settled"), mb(d(r, "peakHeap.live")), d(r, "serverCpuSeconds"),
+      report.note("%s joinstorm %d (%s): %s settled, peak live heap %.0f MB, server CPU %.1f s, generator CPU %.1f s; %s",
+          kind.label, n, pin.label(), r.get("settled"), mb(d(r, "peakHeap.live")), d(r, "serverCpuSeconds"),
           d(r, "generatorCpuSeconds"), r.get("problems"));
       progress(pin, "joinstorm %d %s: %s s", n, kind.label, time.format(time.value(kind)));
     }
@@ -175,8 +175,8 @@ final class Compare {
         open.get(kind)[round] = d(r, "openMillis") / 1000;
         next.get(kind)[round] = d(r, "acceptAfterDropMillis");
         if (d(r, "probeAttempts") > 1) {
-          report.note("%s connect (%d cores): %s connections to get one upgraded after the drop",
-              kind.label, pin.cores(), r.get("probeAttempts"));
+          report.note("%s connect (%s): %s connections to get one upgraded after the drop",
+              kind.label, pin.label(), r.get("probeAttempts"));
         }
       }
       progress(pin, "connect round " + (round + 1) + ": open all " + summary(kinds, open, round, "s")
@@ -194,8 +194,8 @@ final class Compare {
     notePerRound("connect next-accepted time", pin, next, ServerKind.CEILING);
     for (ServerKind probe : List.of(ServerKind.CEILING_ACCEPT_ALL, ServerKind.RAW)) {
       Map<String, String> r = Child.run(pin, "connect", probe, "n=" + n);
-      report.note("connect %d against %s (%d cores): open all %.2f s, next accepted %.0f ms after the drop%s",
-          n, probe.title, pin.cores(), d(r, "openMillis") / 1000, d(r, "acceptAfterDropMillis"),
+      report.note("connect %d against %s (%s): open all %.2f s, next accepted %.0f ms after the drop%s",
+          n, probe.title, pin.label(), d(r, "openMillis") / 1000, d(r, "acceptAfterDropMillis"),
           probe == ServerKind.RAW ? String.format(Locale.ROOT, ", generator CPU %.1f s: the generator's own limit",
               d(r, "generatorCpuSeconds")) : "");
     }
@@ -235,8 +235,8 @@ final class Compare {
         cpu);
     notePerRound("relay rate", pin, rate, ServerKind.CEILING);
     Map<String, String> raw = Child.run(pin, "relay", ServerKind.RAW, timing());
-    report.note("generator (%d cores): drove %,.0f msg/s against the raw server (%.1fx the ceiling's median) "
-            + "at %.2f us CPU/msg against the ceiling", pin.cores(), d(raw, "messagesPerSecond"),
+    report.note("generator (%s): drove %,.0f msg/s against the raw server (%.1fx the ceiling's median) "
+            + "at %.2f us CPU/msg against the ceiling", pin.label(), d(raw, "messagesPerSecond"),
         d(raw, "messagesPerSecond") / row.ceiling, median(generatorCpu));
   }
 
@@ -270,8 +270,8 @@ final class Compare {
       notePerRound(label + " p99", pin, values.get(1), ServerKind.CEILING);
     }
     Map<String, String> raw = Child.run(pin, "latency", ServerKind.RAW, with(timing(), "n=30000"));
-    report.note("generator (%d cores) vs raw server: latency 30k/s p50 %.0f us, p99 %.0f us, p99.9 %.0f us (%s of %s received)",
-        pin.cores(), d(raw, "p50"), d(raw, "p99"), d(raw, "p999"), raw.get("received"), raw.get("sent"));
+    report.note("generator (%s) vs raw server: latency 30k/s p50 %.0f us, p99 %.0f us, p99.9 %.0f us (%s of %s received)",
+        pin.label(), d(raw, "p50"), d(raw, "p99"), d(raw, "p999"), raw.get("received"), raw.get("sent"));
   }
 
   private void fanout(Pinning pin) throws Exception {
@@ -300,7 +300,7 @@ final class Compare {
       check(kind, pin, "capacity", (long) (d(r, "closed") + n - d(r, "settled")));
       bytes.put(kind, d(r, "bytesPerConnection"));
     }
-    Row row = report.row("capacity, live heap B/idle registered conn (" + n + ")", pin, Better.LOWER, true,
+    Row row = report.row("capacity " + n + ", heap B per idle registered conn", pin, Better.LOWER, true,
         Report.INTEGER, bytes.get(ServerKind.CEILING));
     contenders.forEach(kind -> row.value(kind, bytes.get(kind)));
     row.goal(ServerKind.OURS, "<= 4096 B", row.value(ServerKind.OURS) <= 4096);
@@ -347,7 +347,7 @@ final class Compare {
 
   private void notePerRound(String figure, Pinning pin, Map<ServerKind, double[]> values, ServerKind ceiling) {
     for (ServerKind kind : contenders) {
-      report.note("%s ratio per round, %s (%d cores): %s", figure, kind.label, pin.cores(),
+      report.note("%s ratio per round, %s (%s): %s", figure, kind.label, pin.label(),
           Report.ratios(values.get(kind), values.get(ceiling)));
     }
   }
@@ -371,7 +371,7 @@ final class Compare {
 
   private void check(ServerKind kind, Pinning pin, String workload, long problems) {
     if (problems != 0) {
-      report.note("%s %s (%d cores): %d errors, closes or lost messages", kind.label, workload, pin.cores(), problems);
+      report.note("%s %s (%s): %d errors, closes or lost messages", kind.label, workload, pin.label(), problems);
     }
   }
 

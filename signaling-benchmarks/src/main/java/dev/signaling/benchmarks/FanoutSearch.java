@@ -47,8 +47,8 @@ final class FanoutSearch {
       n = next;
     }
     System.err.printf(Locale.ROOT, "  [%dc] fanout %s:%s%n", pin.cores(), kind.label, trail);
-    trails.add(String.format(Locale.ROOT, "fanout %s (%d cores) trials (N:result(delivered, p99 lag)):%s",
-        kind.label, pin.cores(), trail));
+    trails.add(String.format(Locale.ROOT, "fanout %s (%s) trials (N:result(delivered, p99 lag)):%s",
+        kind.label, pin.label(), trail));
     return pass;
   }
 
@@ -61,8 +61,8 @@ final class FanoutSearch {
   String generatorCheck(int n) throws Exception {
     Map<String, String> r = trial(ServerKind.RAW, n);
     return String.format(Locale.ROOT,
-        "generator (%d cores): fanout against the raw server at N=%d (%,.0f deliveries/s): %s, %.2f%% delivered, p99 lag %.0f ms",
-        pin.cores(), n, n * (n - 1) / 5.0, passed(r) ? "passed" : "FAILED", 100 * d(r, "delivered") / d(r, "expected"),
+        "generator (%s): fanout against the raw server at N=%d (%,.0f deliveries/s): %s, %.2f%% delivered, p99 lag %.0f ms",
+        pin.label(), n, n * (n - 1) / 5.0, passed(r) ? "passed" : "FAILED", 100 * d(r, "delivered") / d(r, "expected"),
         d(r, "p99Millis"));
   }
 

@@ -51,11 +51,16 @@ record Pinning(int cores, String serverCpus, String generatorCpus) {
     return cpus == null || cpus.isEmpty() ? List.of() : List.of("taskset", "-c", cpus);
   }
 
+  /** {@code 1 core}, {@code 2 cores}, or {@code not pinned}: for notes. */
+  String label() {
+    return !pinned() ? "not pinned" : cores + (cores == 1 ? " core" : " cores");
+  }
+
   String describe() {
     if (!pinned()) {
       return "not pinned";
     }
-    return cores + (cores == 1 ? " core" : " cores") + " (server on CPU " + serverCpus + ", generator on "
+    return label() + " (server on CPU " + serverCpus + ", generator on "
         + generatorCpus + (shared() ? ", shared" : "") + ")";
   }
 
