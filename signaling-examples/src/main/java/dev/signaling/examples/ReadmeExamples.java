@@ -9,11 +9,6 @@ import dev.signaling.core.SignalingListener;
 import dev.signaling.core.SignalingMetrics;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.Signature;
-import java.util.HexFormat;
 import java.util.Queue;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -124,20 +119,5 @@ final class ReadmeExamples {
         .start();
     // README:end
     return server;
-  }
-
-  /** Authentication, client side: the nodeId of a key pair, and a register that proves it. */
-  static String signedRegister(KeyPair keys) throws GeneralSecurityException {
-    // README:auth-client
-    byte[] spki = keys.getPublic().getEncoded(); // X.509 SubjectPublicKeyInfo: the raw key is its last 32 bytes
-    String nodeId = HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
-    long timestamp = System.currentTimeMillis();
-    Signature signer = Signature.getInstance("Ed25519");
-    signer.initSign(keys.getPrivate());
-    signer.update(Ed25519Authenticator.challenge(nodeId, timestamp).getBytes(StandardCharsets.UTF_8));
-    String register = "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\","
-        + "\"auth\":{\"timestamp\":" + timestamp + ",\"signature\":\"" + HexFormat.of().formatHex(signer.sign()) + "\"}}";
-    // README:end
-    return register;
   }
 }

@@ -3,10 +3,15 @@ package dev.signaling.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signaling.client.Ed25519Signer;
+import dev.signaling.testkit.TestCertificate;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,7 @@ class LoggingTest {
 
   @Test
   void realTraffic_logsNothingAboveDebugPerMessage_andNoPayloadSignatureOrPassword() throws Exception {
-    TestKeystore keystore = TestKeystore.get();
+    TestCertificate keystore = TestCertificate.get();
     HttpClient https = HttpClient.newBuilder().sslContext(keystore.clientContext()).build();
     String signatureA;
     String signatureB;
@@ -38,16 +43,17 @@ class LoggingTest {
     try {
       Options options = Options.parse(new String[] {"--host", "127.0.0.1", "--port", "0", "--auth", "ed25519",
           "--max-message-bytes", "4096", "--allowed-origins", "https://app.example.com",
-          "--tls-keystore", keystore.path().toString(), "--tls-keystore-password", TestKeystore.PASSWORD},
+          "--tls-keystore", keystore.keystore().toString(), "--tls-keystore-password", TestCertificate.PASSWORD},
           Map.of());
       try (ServerMain.Running running = ServerMain.start(options, new PrintStream(new ByteArrayOutputStream()))) {
         var uri = running.server().webSocketUri();
-        String registerA = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-        String registerB = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        String registerA = signedRegister();
+        String registerB = signedRegister();
         signatureA = signature(registerA);
         signatureB = signature(registerB);
         String nodeB = nodeId(registerB);
-        try (TestSocket a = TestSocket.connect(https, uri); TestSocket b = TestSocket.connect(https, uri)) {
+        try (WebSocketTestClient a = WebSocketTestClient.connect("a", uri, https);
+            WebSocketTestClient b = WebSocketTestClient.connect("b", uri, https)) {
           a.send("{\"type\":\"register\",\"nodeId\":\"x\",\"username\":\"" + MARKER + "\"}"); // unauthorized
           a.next();
           a.send(registerA);
@@ -65,11 +71,12 @@ class LoggingTest {
             b.next(); // presence, participants, then the 50 signals, in some order of arrival
           }
         }
-        try (TestSocket big = TestSocket.connect(https, uri)) {
+        try (WebSocketTestClient big = WebSocketTestClient.connect("client", uri, https)) {
           big.send("{\"type\":\"signal\",\"payload\":\"" + MARKER.repeat(500) + "\"}");
-          assertThat(big.awaitClose()).isEqualTo(1009);
+          assertThat(big.awaitClose().code()).isEqualTo(1009);
         }
-        assertThatThrownBy(() -> TestSocket.connect(https, uri, Map.of("Origin", "https://" + MARKER + ".example")))
+        assertThatThrownBy(() -> WebSocketTestClient.connect("client", uri, https,
+                Map.of("Origin", "https://" + MARKER + ".example")))
             .as("refused origin").isNotNull();
       }
     } finally {
@@ -78,12 +85,19 @@ class LoggingTest {
 
     String log = captured.toString(StandardCharsets.UTF_8);
     assertThat(log).as("the capture works, DEBUG is on").contains(" DEBUG ", "Node joined: ");
-    assertThat(log).doesNotContain(MARKER, signatureA, signatureB, TestKeystore.PASSWORD);
+    assertThat(log).doesNotContain(MARKER, signatureA, signatureB, TestCertificate.PASSWORD);
     List<String> aboveDebug = log.lines().filter(l -> l.matches(".* (INFO|WARN|ERROR) .*")).toList();
     assertThat(aboveDebug).as("lines above DEBUG").hasSize(2);
     assertThat(aboveDebug.get(0)).contains("INFO dev.signaling.transport.javawebsocket.SignalingServer",
         "Signaling server listening on 127.0.0.1:");
     assertThat(aboveDebug.get(1)).contains("INFO dev.signaling.transport.javawebsocket.SignalingServer", " stopped");
+  }
+
+  /** A register that proves a fresh key, with the {@code auth} object of the client's signer. */
+  private static String signedRegister() throws GeneralSecurityException {
+    Ed25519Signer signer = Ed25519Signer.of(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    return "{\"type\":\"register\",\"nodeId\":\"" + signer.nodeId() + "\",\"username\":\"alice\",\"auth\":"
+        + signer.authJson(signer.nodeId()) + "}";
   }
 
   /**
@@ -116,11 +130,11 @@ class LoggingTest {
       }
       assertThat(uri).as("the server printed its URL").isNotNull();
       HttpClient http = HttpClient.newHttpClient();
-      try (TestSocket client = TestSocket.connect(http, uri)) {
+      try (WebSocketTestClient client = WebSocketTestClient.connect("client", uri, http)) {
         client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
         client.next();
         client.send("{\"type\":\"signal\",\"payload\":\"" + MARKER.repeat(10) + "\"}");
-        assertThat(client.awaitClose()).isEqualTo(1009);
+        assertThat(client.awaitClose().code()).isEqualTo(1009);
       }
       assertThat(sendInvalidUtf8(uri.getPort())).as("close code for invalid UTF-8").isEqualTo(1007);
     } finally {
@@ -137,7 +151,7 @@ class LoggingTest {
   /** Upgrades a raw socket, sends a text frame that is not UTF-8, and returns the close code. */
   private static int sendInvalidUtf8(int port) throws java.io.IOException {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.setSoTimeout((int) TestKeystore.TIMEOUT.toMillis());
+      socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
       java.io.OutputStream out = socket.getOutputStream();
       out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.SignalingMetrics;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -53,7 +55,7 @@ class PrometheusEndpointTest {
   }
 
   private HttpResponse<String> get(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(metrics.uri().resolve(path)).timeout(TestKeystore.TIMEOUT)
+    return http.send(HttpRequest.newBuilder(metrics.uri().resolve(path)).timeout(TestClient.TIMEOUT)
         .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -91,8 +93,8 @@ class PrometheusEndpointTest {
     String toNobody = "{\"type\":\"signal\",\"from\":\"a\",\"to\":\"nobody\",\"payload\":1}";
     String garbage = "{not json";
     long bytesIn;
-    try (TestSocket a = TestSocket.connect(http, server.webSocketUri());
-        TestSocket b = TestSocket.connect(http, server.webSocketUri())) {
+    try (WebSocketTestClient a = WebSocketTestClient.connect("client", server.webSocketUri(), http);
+        WebSocketTestClient b = WebSocketTestClient.connect("client", server.webSocketUri(), http)) {
       a.send(registerA);
       a.next(); // participants [a]
       b.send(registerB);
@@ -106,7 +108,7 @@ class PrometheusEndpointTest {
       a.send(garbage);
       assertThat(a.next()).contains("invalid JSON");
       b.close();
-      assertThat(closes.poll(TestKeystore.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1000);
+      assertThat(closes.poll(TestClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(1000);
       a.next(); // presence leave b
       a.next(); // participants [a]
       bytesIn = (registerA + registerB + toB + toNobody + garbage).getBytes(StandardCharsets.UTF_8).length;

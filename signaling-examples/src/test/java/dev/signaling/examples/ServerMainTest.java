@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.Ed25519Authenticator;
+import dev.signaling.testkit.TestCertificate;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,7 +46,7 @@ class ServerMainTest {
   }
 
   private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri).timeout(TestKeystore.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(uri).timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -90,7 +93,7 @@ class ServerMainTest {
   @Test
   @Timeout(10)
   void aKeystoreThatDoesNotLoad_exitStatus1_withoutShowingThePassword() throws Exception {
-    String keystore = TestKeystore.get().path().toString();
+    String keystore = TestCertificate.get().keystore().toString();
     int status = ServerMain.run(new String[] {"--host", "127.0.0.1", "--port", "0", "--tls-keystore", keystore},
         Map.of("TLS_KEYSTORE_PASSWORD", "not-the-password"), out, err);
 
@@ -118,26 +121,26 @@ class ServerMainTest {
   void limitsFromTheCommandLine_applyOverSockets() throws Exception {
     start("--max-message-bytes", "64", "--max-connections", "1", "--duplicate-policy", "REJECT");
     HttpClient http = HttpClient.newHttpClient();
-    try (TestSocket a = TestSocket.connect(http, running.server().webSocketUri())) {
-      assertThatThrownBy(() -> TestSocket.connect(http, running.server().webSocketUri()))
+    try (WebSocketTestClient a = WebSocketTestClient.connect("client", running.server().webSocketUri(), http)) {
+      assertThatThrownBy(() -> WebSocketTestClient.connect("client", running.server().webSocketUri(), http))
           .as("a second connection over --max-connections 1")
           .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
               e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
       a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
       a.next();
       a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"" + "x".repeat(100) + "\"}");
-      assertThat(a.awaitClose()).as("over --max-message-bytes 64").isEqualTo(1009);
+      assertThat(a.awaitClose().code()).as("over --max-message-bytes 64").isEqualTo(1009);
     }
   }
 
   @Test
   void everythingFromTheOutside_tlsOriginsEd25519AndMetrics_worksOverSockets() throws Exception {
-    TestKeystore certificate = TestKeystore.get();
+    TestCertificate certificate = TestCertificate.get();
     running = ServerMain.start(Options.parse(
         new String[] {"--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--auth", "ed25519",
             "--allowed-origins", "https://app.example.com"},
-        Map.of("TLS_KEYSTORE", certificate.path().toString(),
-            "TLS_KEYSTORE_PASSWORD", TestKeystore.PASSWORD, "TLS_KEYSTORE_TYPE", TestKeystore.TYPE)), out);
+        Map.of("TLS_KEYSTORE", certificate.keystore().toString(),
+            "TLS_KEYSTORE_PASSWORD", TestCertificate.PASSWORD, "TLS_KEYSTORE_TYPE", TestCertificate.TYPE)), out);
     URI wss = running.server().webSocketUri();
     assertThat(wss.getScheme()).isEqualTo("wss");
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains(wss.toString(), running.server().healthUri().toString(),
@@ -145,14 +148,16 @@ class ServerMainTest {
     HttpClient https = HttpClient.newBuilder().sslContext(certificate.clientContext()).build();
 
     assertThat(get(https, running.server().healthUri()).body()).isEqualTo("{\"ok\":true}");
-    assertThatThrownBy(() -> TestSocket.connect(https, wss, Map.of("Origin", "https://evil.example")))
+    assertThatThrownBy(() -> WebSocketTestClient.connect("client", wss, https,
+            Map.of("Origin", "https://evil.example")))
         .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
             e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
 
     KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     byte[] spki = keys.getPublic().getEncoded();
     String nodeId = HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
-    try (TestSocket client = TestSocket.connect(https, wss, Map.of("Origin", "https://app.example.com"))) {
+    try (WebSocketTestClient client = WebSocketTestClient.connect("client", wss, https,
+            Map.of("Origin", "https://app.example.com"))) {
       client.send("{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\"}");
       assertThat(client.next()).isEqualTo("{\"type\":\"error\",\"error\":\"unauthorized\"}");
       long now = System.currentTimeMillis();
