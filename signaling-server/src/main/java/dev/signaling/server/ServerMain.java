@@ -1,13 +1,14 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
+import dev.signaling.cluster.redis.RedisCluster;
 import dev.signaling.core.Ed25519Authenticator;
-import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.SignalingListener;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -16,18 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the signaling server from the command line until Ctrl-C.
+ * Runs the signaling server from the command line until Ctrl-C or SIGTERM.
  *
  * <pre>
- * mvn -q -pl signaling-examples -am compile -Pserver                               # port 3001
- * mvn -q -pl signaling-examples -am compile -Pserver -Dexec.args="--port 3002"
+ * java -jar signaling-server.jar --port 3001
+ * java -jar signaling-server.jar --cluster redis://10.0.0.5:6379 --metrics-port 9464
+ * mvn -q -pl signaling-server -am compile -Pserver -Dexec.args="--port 3002"   # from a checkout
  * </pre>
  *
- * <p>Every setting comes from a flag or an environment variable ({@link Options}; {@code --help}
- * lists them all with their defaults): where it listens, every limit and policy, TLS, allowed
- * origins, authentication and a Prometheus metrics port. Joins and leaves are logged at DEBUG
- * through SLF4J. A bad argument prints a one-line error and the usage, and exits with status 2;
- * a server that cannot start exits with status 1.
+ * <p>Every setting comes from a flag or an environment variable ({@code --help} lists them all
+ * with their defaults): where it listens, every limit and policy, TLS, allowed origins,
+ * authentication, cluster mode on Redis and a Prometheus metrics port. Joins and leaves are
+ * logged at DEBUG through SLF4J. A bad argument prints one line and exits with status 2; a server
+ * that cannot start prints one line and exits with status 1.
  */
 public final class ServerMain {
 
@@ -39,7 +41,8 @@ public final class ServerMain {
    * Parses the arguments, starts the server and blocks until the JVM shuts down (Ctrl-C), which
    * closes the server cleanly.
    *
-   * @param args {@code [--option value]... [--help]}, see {@link Options#USAGE}
+   * @param args {@code [--option value]... [--help]}; {@code --help} lists them
+   * @throws InterruptedException if the main thread is interrupted while the server runs
    */
   public static void main(String[] args) throws InterruptedException {
     int status = run(args, System.getenv(), System.out, System.err);
@@ -61,8 +64,7 @@ public final class ServerMain {
     try {
       options = Options.parse(args, env);
     } catch (Options.UsageException e) {
-      err.println("error: " + e.getMessage());
-      err.print(Options.USAGE);
+      err.println("error: " + e.getMessage()); // one line: the usage would bury it
       return 2;
     }
     if (options.help()) {
@@ -74,9 +76,9 @@ public final class ServerMain {
     try {
       running = start(options, out);
     } catch (RuntimeException e) {
-      // Typically a port is taken, the host is not a local address, or the keystore does not
-      // load; the message names which.
-      err.println("error: " + e.getMessage());
+      // Typically a port is taken, the host is not a local address, the keystore does not load
+      // or Redis cannot be reached; the message names which.
+      err.println("error: " + redacted(oneLine(e.getMessage())));
       return 1;
     }
     awaitShutdown(running);
@@ -84,11 +86,11 @@ public final class ServerMain {
   }
 
   /**
-   * Starts a server as the command line asks, and its metrics endpoint if asked, with joins and
-   * leaves logged at DEBUG; prints where to reach them.
+   * Starts a server as the command line asks (in a cluster, and with its metrics endpoint, if
+   * asked), with joins and leaves logged at DEBUG; prints where to reach them.
    *
-   * @throws RuntimeException if a port cannot be bound or the TLS keystore cannot be loaded; the
-   *     message says which (never the password)
+   * @throws RuntimeException if a port cannot be bound, the TLS keystore cannot be loaded or
+   *     Redis cannot be reached; the message says which (never the password)
    */
   static Running start(Options options, PrintStream out) {
     SignalingServer.Builder builder =
@@ -99,20 +101,23 @@ public final class ServerMain {
             .allowedOrigins(options.allowedOrigins().toArray(String[]::new))
             .listener(new LoggingListener());
     if (options.tls() != null) {
-      builder.tls(sslContext(options.tls()));
+      builder.tls(sslContext(options.tls())); // before Redis: nothing to undo when it fails
+    }
+    if (options.cluster() != null) {
+      Options.Cluster cluster = options.cluster();
+      builder.cluster(RedisCluster.builder(cluster.redisUri())
+          .keyPrefix(cluster.keyPrefix())
+          .failureTimeout(cluster.failureTimeout())
+          .connect()); // the server owns it from here, and closes it if it cannot start
     }
     SignalingServer server = builder.start();
-    PrometheusEndpoint metrics = null;
-    PageServer page = null;
+    MetricsEndpoint metrics = null;
     try {
       if (options.metricsPort() != Options.NO_METRICS) {
-        metrics = PrometheusEndpoint.start(server.hub(), new InetSocketAddress(options.host(), options.metricsPort()));
-      }
-      if (options.webPort() != Options.NO_WEB) {
-        page = PageServer.start(options.host(), options.webPort(), server.port());
+        metrics = MetricsEndpoint.start(server.hub(), new InetSocketAddress(options.host(), options.metricsPort()));
       }
     } catch (RuntimeException e) {
-      new Running(server, metrics, page).close();
+      server.close();
       throw e;
     }
     // The server's URLs name 127.0.0.1 when it binds all interfaces, so they can be pasted as is.
@@ -122,12 +127,13 @@ public final class ServerMain {
     if (metrics != null) {
       out.println("  Metrics:   " + metrics.uri());
     }
-    if (page != null) {
-      out.println("  Browser demo: " + page.uri() + " (open it in two windows)");
+    if (options.cluster() != null) {
+      out.println("  Cluster:   " + redacted(options.cluster().redisUri()) + " (key prefix "
+          + options.cluster().keyPrefix() + ")");
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();
-    return new Running(server, metrics, page);
+    return new Running(server, metrics);
   }
 
   /** The configuration with the authenticator that {@code --auth} names. */
@@ -142,24 +148,57 @@ public final class ServerMain {
     try {
       return Keystores.serverContext(keystore.path(), keystore.password().toCharArray(), keystore.type());
     } catch (IOException | GeneralSecurityException e) {
-      // The exception's message names the cause ("keystore password was incorrect"), never the password.
-      throw new IllegalStateException("cannot load the TLS keystore " + keystore.path() + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot load the TLS keystore " + keystore.path().toAbsolutePath() + ": "
+          + cause(e), e);
     }
   }
 
   /**
-   * A started server with its metrics endpoint and browser demo page, if asked; closing it stops them all.
+   * What went wrong, in words: a missing file's exception says only its path, which the message
+   * already names. Other messages name the cause ("keystore password was incorrect"), never the
+   * password.
+   */
+  static String cause(Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      message = e.getClass().getSimpleName();
+    }
+    Throwable inner = e.getCause();
+    if (inner != null && inner.getMessage() != null && !message.contains(inner.getMessage())) {
+      message += " (" + inner.getMessage() + ")";
+    }
+    return message;
+  }
+
+  /** A Redis URI without its password, to print. */
+  static String redacted(String redisUri) {
+    return redisUri.replaceFirst("//[^@/]*@", "//***@");
+  }
+
+  /** The first line of a message, so that an error stays one line. */
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "the server could not start";
+    }
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
+  }
+
+  /**
+   * A started server with its metrics endpoint, if asked; closing it stops both.
    *
    * @param server the signaling server
    * @param metrics the Prometheus endpoint, or {@code null}
-   * @param page the browser demo's page server, or {@code null}
    */
-  record Running(SignalingServer server, PrometheusEndpoint metrics, PageServer page) implements AutoCloseable {
+  record Running(SignalingServer server, MetricsEndpoint metrics) implements AutoCloseable {
     @Override
     public void close() {
-      if (page != null) {
-        page.close();
-      }
       if (metrics != null) {
         metrics.close();
       }
@@ -184,44 +223,5 @@ public final class ServerMain {
                 },
                 "signaling-shutdown"));
     closed.await();
-  }
-
-  /**
-   * Logs membership changes at DEBUG: one line per register or close is per-message logging,
-   * which stays below INFO. The hub calls it on transport threads, so it only logs. NodeIds and
-   * usernames are client text: control characters are escaped, so that no client can forge a line.
-   */
-  private static final class LoggingListener implements SignalingListener {
-    @Override
-    public void nodeJoined(Participant p) {
-      log.debug("Node joined: {} ({})", printable(p.nodeId()), printable(p.username()));
-    }
-
-    @Override
-    public void nodeLeft(Participant p) {
-      log.debug("Node left: {} ({})", printable(p.nodeId()), printable(p.username()));
-    }
-
-    @Override
-    public void nodeReplaced(Participant previous, Participant current) {
-      log.debug("Node moved to a new connection: {} ({})", printable(current.nodeId()), printable(current.username()));
-    }
-  }
-
-  /** {@code text} with every control character written as {@code \\uXXXX}. */
-  static String printable(String text) {
-    StringBuilder out = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        if (out == null) {
-          out = new StringBuilder(text.length() + 8).append(text, 0, i);
-        }
-        out.append(String.format("\\u%04x", (int) c));
-      } else if (out != null) {
-        out.append(c);
-      }
-    }
-    return out == null ? text : out.toString();
   }
 }

@@ -1,13 +1,18 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signaling.core.Ed25519Authenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -42,8 +47,8 @@ class LoggingTest {
           Map.of());
       try (ServerMain.Running running = ServerMain.start(options, new PrintStream(new ByteArrayOutputStream()))) {
         var uri = running.server().webSocketUri();
-        String registerA = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
-        String registerB = ReadmeExamples.signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        String registerA = signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        String registerB = signedRegister(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
         signatureA = signature(registerA);
         signatureB = signature(registerB);
         String nodeB = nodeId(registerB);
@@ -95,7 +100,8 @@ class LoggingTest {
   void theReadmeConfiguration_keepsAServerProcessToItsStartAndStop(@TempDir java.nio.file.Path dir) throws Exception {
     List<String> classPath = new java.util.ArrayList<>();
     for (Class<?> type : List.of(ServerMain.class, dev.signaling.transport.javawebsocket.SignalingServer.class,
-        dev.signaling.core.SignalingHub.class, com.google.gson.Gson.class, org.slf4j.Logger.class,
+        dev.signaling.core.SignalingHub.class, com.google.gson.Gson.class,
+        dev.signaling.cluster.redis.RedisCluster.class, io.lettuce.core.RedisURI.class, org.slf4j.Logger.class,
         org.java_websocket.WebSocket.class, Class.forName("org.slf4j.simple.SimpleLogger"))) {
       classPath.add(java.nio.file.Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
     }
@@ -158,6 +164,18 @@ class LoggingTest {
         }
       }
     }
+  }
+
+  /** A register that proves the key, as the README's client snippet makes it. */
+  private static String signedRegister(KeyPair keys) throws GeneralSecurityException {
+    byte[] spki = keys.getPublic().getEncoded();
+    String nodeId = HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
+    long timestamp = System.currentTimeMillis();
+    Signature signer = Signature.getInstance("Ed25519");
+    signer.initSign(keys.getPrivate());
+    signer.update(Ed25519Authenticator.challenge(nodeId, timestamp).getBytes(StandardCharsets.UTF_8));
+    return "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\",\"auth\":{\"timestamp\":"
+        + timestamp + ",\"signature\":\"" + HexFormat.of().formatHex(signer.sign()) + "\"}}";
   }
 
   private static String signature(String register) {
