@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -31,6 +32,7 @@ final class TestKeystore {
 
   private final Path path;
   private final SSLContext client;
+  private final SSLContext server;
 
   private TestKeystore(Path path) throws IOException, GeneralSecurityException {
     this.path = path;
@@ -45,6 +47,10 @@ final class TestKeystore {
     tmf.init(trusted);
     client = SSLContext.getInstance("TLS");
     client.init(null, tmf.getTrustManagers(), null);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD.toCharArray());
+    server = SSLContext.getInstance("TLS");
+    server.init(kmf.getKeyManagers(), null, null);
   }
 
   static synchronized TestKeystore get() {
@@ -66,6 +72,11 @@ final class TestKeystore {
   /** The keystore file (type {@link #TYPE}, password {@link #PASSWORD}). */
   Path path() {
     return path;
+  }
+
+  /** A server context with this certificate and its key. */
+  SSLContext serverContext() {
+    return server;
   }
 
   /** A client context trusting this certificate only. */
