@@ -137,7 +137,10 @@ public final class SignalingClient implements AutoCloseable {
    * A builder for a client of the server at {@code uri} that registers as {@code nodeId} with
    * {@code username}.
    *
+   * @param nodeId the node's id
+   * @param username the node's user name
    * @param uri the server, {@code ws://host:port/path} or {@code wss://...}
+   * @return a builder for a client of the server at {@code uri} that registers as {@code nodeId} with {@code username}
    * @throws IllegalArgumentException if the URI is not {@code ws}/{@code wss} with a host, or an
    *     id is empty
    */
@@ -145,17 +148,29 @@ public final class SignalingClient implements AutoCloseable {
     return new Builder(uri, nodeId, username);
   }
 
-  /** The nodeId this client registers as. */
+  /**
+   * The nodeId this client registers as.
+   *
+   * @return the nodeId this client registers as
+   */
   public String nodeId() {
     return nodeId;
   }
 
-  /** The server this client connects to. */
+  /**
+   * The server this client connects to.
+   *
+   * @return the server this client connects to
+   */
   public URI uri() {
     return uri;
   }
 
-  /** Whether a connection is open and this client's {@code register} was sent on it. */
+  /**
+   * Whether a connection is open and this client's {@code register} was sent on it.
+   *
+   * @return whether a connection is open and this client's {@code register} was sent on it
+   */
   public boolean isConnected() {
     Connection c = current;
     return c != null && c.registerSent && c.isOpen() && !closed.get();
@@ -165,6 +180,8 @@ public final class SignalingClient implements AutoCloseable {
    * The last {@code participants} list received on the current connection, in registration
    * order; empty while disconnected. Entries have {@code publicKey} {@code ""}: the protocol's
    * {@code participants} message does not carry it ({@link Presence} does).
+   *
+   * @return the last {@code participants} list received on the current connection, in registration order
    */
   public List<Participant> participants() {
     return participants;
@@ -174,6 +191,7 @@ public final class SignalingClient implements AutoCloseable {
    * Sends a {@code signal} to {@code to} with {@code payloadJson} as its payload, character for
    * character (the server forwards it verbatim).
    *
+   * @param to the target's nodeId
    * @param payloadJson one JSON value: an object, array, string literal, number, ...
    * @return whether the message was handed to the connection (see the class comment)
    * @throws IllegalArgumentException if {@code payloadJson} is not exactly one valid JSON value
@@ -188,6 +206,8 @@ public final class SignalingClient implements AutoCloseable {
    * Sends a {@code signal} to {@code to} whose payload is the JSON string {@code text}; the peer
    * reads it back with {@link Signal#payloadAsString()}.
    *
+   * @param text the message's text
+   * @param to the target's nodeId
    * @return whether the message was handed to the connection (see the class comment)
    */
   public boolean sendSignalString(String to, String text) {
@@ -208,6 +228,8 @@ public final class SignalingClient implements AutoCloseable {
    * Sends a {@code role-assign} giving {@code roles} to {@code nodeId}; the server broadcasts it
    * to every registered node, this one included.
    *
+   * @param nodeId the node's id
+   * @param roles the roles
    * @return whether the message was handed to the connection (see the class comment)
    */
   public boolean sendRoleAssign(String nodeId, List<String> roles) {
@@ -507,38 +529,77 @@ public final class SignalingClient implements AutoCloseable {
    */
   public interface Listener {
 
-    /** A connection opened and this client's {@code register} was sent on it. */
+    /**
+     * A connection opened and this client's {@code register} was sent on it.
+     *
+     * @param client the client
+     */
     default void onConnected(SignalingClient client) {}
 
     /**
      * A {@code participants} list: every registered node in registration order, this one included
      * once it is registered. Entries have {@code publicKey} {@code ""}: the message does not carry
      * it.
+     *
+     * @param client the client
+     * @param participants the participants
      */
     default void onParticipants(SignalingClient client, List<Participant> participants) {}
 
-    /** Another node joined or left. */
+    /**
+     * Another node joined or left.
+     *
+     * @param client the client
+     * @param presence the presence message
+     */
     default void onPresence(SignalingClient client, Presence presence) {}
 
-    /** Another node sent a {@code heartbeat}. */
+    /**
+     * Another node sent a {@code heartbeat}.
+     *
+     * @param client the client
+     * @param from the sender's nodeId
+     */
     default void onHeartbeat(SignalingClient client, String from) {}
 
-    /** Some node (this one included) assigned roles. */
+    /**
+     * Some node (this one included) assigned roles.
+     *
+     * @param assignment the role assignment
+     * @param client the client
+     */
     default void onRoleAssign(SignalingClient client, RoleAssignment assignment) {}
 
-    /** A {@code signal} addressed to this node. */
+    /**
+     * A {@code signal} addressed to this node.
+     *
+     * @param client the client
+     * @param signal the signal
+     */
     default void onSignal(SignalingClient client, Signal signal) {}
 
-    /** The server answered something with an {@code error}. The connection stays open. */
+    /**
+     * The server answered something with an {@code error}. The connection stays open.
+     *
+     * @param client the client
+     * @param error the error text
+     */
     default void onError(SignalingClient client, ServerError error) {}
 
     /**
      * A connection ended, or could not be opened. {@link Disconnect#reconnectDelay()} says
      * whether and when the client tries again.
+     *
+     * @param client the client
+     * @param disconnect the disconnection
      */
     default void onDisconnected(SignalingClient client, Disconnect disconnect) {}
 
-    /** The client stopped for good: the last callback, called exactly once. */
+    /**
+     * The client stopped for good: the last callback, called exactly once.
+     *
+     * @param client the client
+     */
     default void onClosed(SignalingClient client) {}
   }
 
@@ -550,7 +611,12 @@ public final class SignalingClient implements AutoCloseable {
    */
   public record Presence(Action action, Participant participant) {
 
-    /** Checks that both parts are present. */
+    /**
+     * Checks that both parts are present.
+     *
+     * @param action {@link Action#JOIN} or {@link Action#LEAVE}
+     * @param participant the node, with the {@code publicKey} it registered with ({@code ""} when none)
+     */
     public Presence {
       Objects.requireNonNull(action, "action");
       Objects.requireNonNull(participant, "participant");
@@ -574,7 +640,13 @@ public final class SignalingClient implements AutoCloseable {
    */
   public record RoleAssignment(String nodeId, List<String> roles, String from) {
 
-    /** Copies the roles; checks that every part is present. */
+    /**
+     * Copies the roles; checks that every part is present.
+     *
+     * @param nodeId the node the roles are for
+     * @param roles the roles, immutable
+     * @param from the node that assigned them
+     */
     public RoleAssignment {
       Objects.requireNonNull(nodeId, "nodeId");
       roles = List.copyOf(roles);
@@ -593,14 +665,26 @@ public final class SignalingClient implements AutoCloseable {
    */
   public record Signal(String from, String to, String payloadJson, String message) {
 
-    /** Checks that the required parts are present. */
+    /**
+     * Checks that the required parts are present.
+     *
+     * @param from the sender's nodeId
+     * @param to this node's nodeId
+     * @param payloadJson the payload's JSON text exactly as the sender wrote it, or {@code null}
+     *     when the message has no payload
+     * @param message the whole message exactly as received
+     */
     public Signal {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
       Objects.requireNonNull(message, "message");
     }
 
-    /** The payload decoded as a string, when it is a JSON string (see {@link SignalingClient#sendSignalString}). */
+    /**
+     * The payload decoded as a string, when it is a JSON string (see {@link SignalingClient#sendSignalString}).
+     *
+     * @return the payload decoded as a string, when it is a JSON string (see {@link SignalingClient#sendSignalString})
+     */
     public Optional<String> payloadAsString() {
       if (payloadJson == null || !payloadJson.startsWith("\"")) {
         return Optional.empty();
@@ -617,7 +701,12 @@ public final class SignalingClient implements AutoCloseable {
    */
   public record ServerError(String error, String to) {
 
-    /** Checks that the text is present. */
+    /**
+     * Checks that the text is present.
+     *
+     * @param error the error text, e.g. {@code "peer not found"} (see the protocol's list)
+     * @param to the nodeId a refused signal was for ({@code peer not found}), else {@code null}
+     */
     public ServerError {
       Objects.requireNonNull(error, "error");
     }
@@ -637,12 +726,27 @@ public final class SignalingClient implements AutoCloseable {
    */
   public record Disconnect(int code, String reason, boolean remote, Duration reconnectDelay) {
 
-    /** Checks that the reason is present. */
+    /**
+     * Checks that the reason is present.
+     *
+     * @param code the WebSocket close code; {@code -1} when the connection could not be opened at
+     *     all, {@code 1006} when it was lost without a close frame
+     * @param reason the close reason; for a connection that failed without one, what went wrong
+     *     when the library reported it in time (say, a TLS certificate that is not trusted); else
+     *     empty
+     * @param remote whether the server (or the network) ended it, rather than this client
+     * @param reconnectDelay how long the client waits before it tries again, or {@code null} when
+     *     it will not (closed, replaced with {@code 4001}, or reconnection off)
+     */
     public Disconnect {
       Objects.requireNonNull(reason, "reason");
     }
 
-    /** Whether the client will connect again. */
+    /**
+     * Whether the client will connect again.
+     *
+     * @return whether the client will connect again
+     */
     public boolean willReconnect() {
       return reconnectDelay != null;
     }
@@ -664,7 +768,14 @@ public final class SignalingClient implements AutoCloseable {
     /** Half a second, doubling up to 30 seconds, with up to half of each delay taken off at random. */
     public static final Backoff DEFAULT = exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param initial the delay before the first attempt
+     * @param max the cap
+     * @param multiplier the growth per failed attempt, at least 1
+     * @param jitter the largest fraction taken off at random, from 0 (none) to 1
+     */
     public Backoff {
       Objects.requireNonNull(initial, "initial");
       Objects.requireNonNull(max, "max");
@@ -682,7 +793,13 @@ public final class SignalingClient implements AutoCloseable {
       }
     }
 
-    /** Doubling from {@code initial} up to {@code max}, jitter 0.5. */
+    /**
+     * Doubling from {@code initial} up to {@code max}, jitter 0.5.
+     *
+     * @param initial the first delay
+     * @param max the longest delay
+     * @return a backoff doubling from {@code initial} up to {@code max}, jitter 0.5
+     */
     public static Backoff exponential(Duration initial, Duration max) {
       return new Backoff(initial, max, 2, 0.5);
     }
@@ -690,7 +807,9 @@ public final class SignalingClient implements AutoCloseable {
     /**
      * The delay before attempt {@code attempt} (0 for the first).
      *
+     * @param attempt the attempt, from 1
      * @param random a value in {@code [0, 1)} that picks the jitter
+     * @return the delay before attempt {@code attempt} (0 for the first)
      */
     public Duration delay(int attempt, double random) {
       if (attempt < 0) {
@@ -732,19 +851,34 @@ public final class SignalingClient implements AutoCloseable {
       this.username = requireNonEmpty(username, "username");
     }
 
-    /** The {@code publicKey} to register with. Default: none. */
+    /**
+     * The {@code publicKey} to register with. Default: none.
+     *
+     * @param publicKey the node's public key
+     * @return this builder
+     */
     public Builder publicKey(String publicKey) {
       this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
       return this;
     }
 
-    /** The {@code encryptionKey} to register with. Default: none. */
+    /**
+     * The {@code encryptionKey} to register with. Default: none.
+     *
+     * @param encryptionKey the node's encryption key
+     * @return this builder
+     */
     public Builder encryptionKey(String encryptionKey) {
       this.encryptionKey = Objects.requireNonNull(encryptionKey, "encryptionKey");
       return this;
     }
 
-    /** Who hears what the client receives. Default: a listener that ignores everything. */
+    /**
+     * Who hears what the client receives. Default: a listener that ignores everything.
+     *
+     * @param listener the listener to call
+     * @return this builder
+     */
     public Builder listener(Listener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -753,6 +887,9 @@ public final class SignalingClient implements AutoCloseable {
     /**
      * Sends a {@code heartbeat} at this interval while registered. Default {@link Duration#ZERO}:
      * no automatic heartbeat.
+     *
+     * @param interval the interval
+     * @return this builder
      */
     public Builder heartbeatInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
@@ -763,19 +900,33 @@ public final class SignalingClient implements AutoCloseable {
       return this;
     }
 
-    /** How reconnection waits between attempts. Default {@link Backoff#DEFAULT}. */
+    /**
+     * How reconnection waits between attempts. Default {@link Backoff#DEFAULT}.
+     *
+     * @param backoff the backoff
+     * @return this builder
+     */
     public Builder reconnect(Backoff backoff) {
       this.backoff = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
-    /** No reconnection: the first lost (or failed) connection closes the client. */
+    /**
+     * No reconnection: the first lost (or failed) connection closes the client.
+     *
+     * @return this builder
+     */
     public Builder noReconnect() {
       this.backoff = null;
       return this;
     }
 
-    /** How long opening the TCP connection may take. Default 10 seconds. */
+    /**
+     * How long opening the TCP connection may take. Default 10 seconds.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -788,6 +939,9 @@ public final class SignalingClient implements AutoCloseable {
     /**
      * The TLS sockets for {@code wss://}, e.g. from an {@code SSLContext} that trusts a private
      * CA. Default: the JDK's default. The host name is always verified.
+     *
+     * @param factory the socket factory
+     * @return this builder
      */
     public Builder sslSocketFactory(SSLSocketFactory factory) {
       this.sslSocketFactory = Objects.requireNonNull(factory, "factory");
@@ -797,6 +951,9 @@ public final class SignalingClient implements AutoCloseable {
     /**
      * Makes the client's event thread. Default: a daemon thread named {@code
      * signaling-client-<n>-<nodeId>}.
+     *
+     * @param factory the socket factory
+     * @return this builder
      */
     public Builder threadFactory(ThreadFactory factory) {
       this.threadFactory = Objects.requireNonNull(factory, "factory");
@@ -809,7 +966,11 @@ public final class SignalingClient implements AutoCloseable {
       return this;
     }
 
-    /** Starts the client; returns at once, the connection opens in the background. */
+    /**
+     * Starts the client; returns at once, the connection opens in the background.
+     *
+     * @return the client, connecting in the background
+     */
     public SignalingClient connect() {
       return new SignalingClient(this);
     }
