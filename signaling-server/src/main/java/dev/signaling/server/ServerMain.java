@@ -81,7 +81,7 @@ public final class ServerMain {
       err.println("error: " + redacted(oneLine(e.getMessage())));
       return 1;
     }
-    awaitShutdown(running);
+    awaitShutdown(running, out);
     return 0;
   }
 
@@ -131,7 +131,6 @@ public final class ServerMain {
       out.println("  Cluster:   " + redacted(options.cluster().redisUri()) + " (key prefix "
           + options.cluster().keyPrefix() + ")");
     }
-    out.println("Press Ctrl-C to stop.");
     out.flush();
     return new Running(server, metrics);
   }
@@ -209,9 +208,10 @@ public final class ServerMain {
   /**
    * Blocks until the JVM begins to shut down (Ctrl-C, SIGTERM). The hook closes the server itself,
    * because the JVM halts once hooks return: closing there lets clients receive their {@code 1001}
-   * before the process ends.
+   * before the process ends. "Press Ctrl-C" is printed once the hook is in place, so that whoever
+   * waits for that line may stop the server at once.
    */
-  private static void awaitShutdown(Running running) throws InterruptedException {
+  private static void awaitShutdown(Running running, PrintStream out) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -222,6 +222,8 @@ public final class ServerMain {
                   closed.countDown();
                 },
                 "signaling-shutdown"));
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
     closed.await();
   }
 }
