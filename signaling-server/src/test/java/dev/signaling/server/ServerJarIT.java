@@ -53,26 +53,26 @@ class ServerJarIT {
 
   @Test
   void help_printsTheUsage_exit0() throws Exception {
-    JarProcess jar = keep(JarProcess.server("--help"));
-    assertThat(jar.awaitExit()).isZero();
-    List<String> out = jar.remainingOut();
-    assertThat(String.join("\n", out) + "\n").isEqualTo(Options.USAGE.replace(System.lineSeparator(), "\n"));
-    assertThat(out.get(0)).startsWith("Usage: java -jar signaling-server.jar");
+    JarProcess.Ended help = JarProcess.run("--help");
+    assertThat(help.status()).isZero();
+    assertThat(String.join("\n", help.out()) + "\n").isEqualTo(Options.USAGE.replace(System.lineSeparator(), "\n"));
+    assertThat(help.out().get(0)).startsWith("Usage: java -jar signaling-server.jar");
+    assertThat(help.err()).isEmpty();
   }
 
   @Test
   void aBadFlag_printsOneLine_exit2() throws Exception {
-    JarProcess jar = keep(JarProcess.server("--prot", "3001"));
-    assertThat(jar.awaitExit()).isEqualTo(2);
-    assertThat(jar.errLines()).containsExactly("error: unknown option --prot (--help lists them all)");
-    assertThat(jar.remainingOut()).isEmpty();
+    JarProcess.Ended bad = JarProcess.run("--prot", "3001");
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).containsExactly("error: unknown option --prot (--help lists them all)");
+    assertThat(bad.out()).isEmpty();
   }
 
   @Test
   void aMissingKeystore_printsOneLineWithTheCause_exit1() throws Exception {
-    JarProcess jar = keep(JarProcess.server("--host", "127.0.0.1", "--port", "0", "--tls-keystore", "missing.p12"));
-    assertThat(jar.awaitExit()).isEqualTo(1);
-    assertThat(jar.errLines()).containsExactly(
+    JarProcess.Ended missing = JarProcess.run("--host", "127.0.0.1", "--port", "0", "--tls-keystore", "missing.p12");
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).containsExactly(
         "error: cannot load the TLS keystore " + Path.of("missing.p12").toAbsolutePath() + ": no such file");
   }
 
