@@ -106,11 +106,13 @@ class ServerJarIT {
     int redisPort = freePort();
     keep(JarProcess.redis(redisPort));
     List<TestSocket> clients = new ArrayList<>();
+    List<JarProcess> jars = new ArrayList<>();
     for (String node : List.of("a", "b", "c")) {
       JarProcess jar = keep(JarProcess.server("--host", "127.0.0.1", "--port", "0",
           "--cluster", "redis://127.0.0.1:" + redisPort, "--cluster-key-prefix", "it", "--cluster-failure-timeout", "2s"));
       URI webSocket = jar.awaitUri("  WebSocket: ");
       assertThat(jar.awaitLine("  Cluster:   ")).contains("redis://127.0.0.1:" + redisPort, "key prefix it");
+      jars.add(jar);
       TestSocket client = keep(TestSocket.connect(http, webSocket));
       client.send("{\"type\":\"register\",\"nodeId\":\"" + node + "\",\"username\":\"" + node + "\"}");
       clients.add(client);
@@ -137,6 +139,11 @@ class ServerJarIT {
       received = clients.get(2).next();
     } while (!received.contains("\"type\":\"signal\""));
     assertThat(received).isEqualTo("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"c\",\"payload\":{\"sdp\":\"x\"}}");
+
+    for (JarProcess jar : jars) {
+      assertThat(jar.errLines()).as("a cluster server logs its start and its joining, not Lettuce's set-up")
+          .allMatch(line -> line.contains(" INFO SignalingServer - ") || line.contains(" INFO RedisCluster - "));
+    }
   }
 
   @Test
