@@ -29,7 +29,14 @@ check() {
   fi
   command -v mvn >/dev/null 2>&1 || need maven "Maven, the build"
   command -v redis-server >/dev/null 2>&1 || need redis-server "Redis, for the cluster tests (they start their own)"
-  [ -x "$CHROMIUM" ] || need chromium "Chromium at $CHROMIUM (or set CHROMIUM=/path/to/chromium), for the browser test"
+  if [ ! -x "$CHROMIUM" ]; then
+    if grep -qs '^ID=ubuntu' /etc/os-release; then
+      # Ubuntu packages Chromium only as a snap, which apt-get cannot install in a container.
+      missing+=("chromium: Chromium at $CHROMIUM, for the browser test; on Ubuntu: snap install chromium, then CHROMIUM=/snap/bin/chromium ./test.sh")
+    else
+      need chromium "Chromium at $CHROMIUM (or set CHROMIUM=/path/to/chromium), for the browser test"
+    fi
+  fi
   command -v unshare >/dev/null 2>&1 || need util-linux "unshare, to give the browser a loopback-only network"
   command -v ip >/dev/null 2>&1 || need iproute2 "ip, to bring up loopback in that network"
   if ! command -v node >/dev/null 2>&1 || (($(node_major) < NODE_MIN)); then
@@ -39,19 +46,21 @@ check() {
 }
 
 check
-if ((${#missing[@]})); then
+if ((${#packages[@]})); then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${packages[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
     check
   fi
 fi
 if ((${#missing[@]})); then
   echo "test.sh: the tests need what this machine lacks:" >&2
   printf '  %s\n' "${missing[@]}" >&2
-  echo "Install it (Debian 12, Ubuntu 24.04), or run this script as root, which does:" >&2
-  echo "  sudo apt-get install -y ${packages[*]}" >&2
+  if ((${#packages[@]})); then
+    echo "Install it (Debian 12, Ubuntu 24.04), or run this script as root, which does:" >&2
+    echo "  sudo apt-get install -y ${packages[*]}" >&2
+  fi
   exit 1
 fi
 
