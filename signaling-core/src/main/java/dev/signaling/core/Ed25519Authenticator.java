@@ -60,19 +60,34 @@ public final class Ed25519Authenticator implements RegistrationAuthenticator {
     this.maxRemembered = maxRemembered;
   }
 
-  /** An authenticator on the system clock accepting timestamps within 60 s of it. */
+  /**
+   * An authenticator on the system clock accepting timestamps within 60 s of it.
+   *
+   * @return an authenticator on the system clock accepting timestamps within 60 s of it
+   */
   public static Ed25519Authenticator create() {
     return create(Clock.systemUTC(), Duration.ofSeconds(60), 100_000);
   }
 
   /**
    * An authenticator with an explicit clock, allowed skew, and cap on remembered signatures.
+   *
+   * @param clock the clock
+   * @param maxRemembered the most signatures remembered
+   * @param skew the most the timestamp may differ from the clock
+   * @return an authenticator with an explicit clock, allowed skew, and cap on remembered signatures
    */
   public static Ed25519Authenticator create(Clock clock, Duration skew, int maxRemembered) {
     return new Ed25519Authenticator(clock, skew, maxRemembered);
   }
 
-  /** The text a client signs for a register of {@code nodeId} at {@code timestampMillis}. */
+  /**
+   * The text a client signs for a register of {@code nodeId} at {@code timestampMillis}.
+   *
+   * @param nodeId the node's id
+   * @param timestampMillis the timestamp, in milliseconds since the Unix epoch
+   * @return the text a client signs for a register of {@code nodeId} at {@code timestampMillis}
+   */
   public static String challenge(String nodeId, long timestampMillis) {
     return CONTEXT + nodeId + ":" + timestampMillis;
   }

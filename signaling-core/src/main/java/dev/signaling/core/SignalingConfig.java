@@ -80,67 +80,119 @@ public final class SignalingConfig {
     return (max == Long.MAX_VALUE ? 4L << 30 : max) / divisor;
   }
 
-  /** The protocol's defaults. */
+  /**
+   * The protocol's defaults.
+   *
+   * @return the protocol's defaults
+   */
   public static SignalingConfig defaults() {
     return builder().build();
   }
 
-  /** A builder preset with the protocol's defaults. */
+  /**
+   * A builder preset with the protocol's defaults.
+   *
+   * @return a builder preset with the protocol's defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder preset with this configuration's values. */
+  /**
+   * A builder preset with this configuration's values.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** What a register of an already registered nodeId does. Default {@code REPLACE}. */
+  /**
+   * What a register of an already registered nodeId does. Default {@code REPLACE}.
+   *
+   * @return what a register of an already registered nodeId does
+   */
   public DuplicatePolicy duplicatePolicy() {
     return duplicatePolicy;
   }
 
-  /** Whether a signal's {@code from} must equal the sender's nodeId. Default {@code true}. */
+  /**
+   * Whether a signal's {@code from} must equal the sender's nodeId. Default {@code true}.
+   *
+   * @return whether a signal's {@code from} must equal the sender's nodeId
+   */
   public boolean senderBinding() {
     return senderBinding;
   }
 
-  /** Which role assignments are accepted. Default {@link RolePolicy#ALLOW_ALL}. */
+  /**
+   * Which role assignments are accepted. Default {@link RolePolicy#ALLOW_ALL}.
+   *
+   * @return which role assignments are accepted
+   */
   public RolePolicy rolePolicy() {
     return rolePolicy;
   }
 
-  /** Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}. */
+  /**
+   * Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}.
+   *
+   * @return which registers are allowed
+   */
   public RegistrationAuthenticator authenticator() {
     return authenticator;
   }
 
-  /** Largest accepted message, in bytes of UTF-8; larger closes with {@code 1009}. Default 1 MiB. */
+  /**
+   * Largest accepted message, in bytes of UTF-8; larger closes with {@code 1009}. Default 1 MiB.
+   *
+   * @return largest accepted message, in bytes of UTF-8
+   */
   public int maxMessageBytes() {
     return maxMessageBytes;
   }
 
-  /** Open connections at most; further handshakes get HTTP {@code 503}. Default 10,000. */
+  /**
+   * Open connections at most; further handshakes get HTTP {@code 503}. Default 10,000.
+   *
+   * @return open connections at most
+   */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** Longest {@code nodeId} and {@code username}, in characters. Default 256. */
+  /**
+   * Longest {@code nodeId} and {@code username}, in characters. Default 256.
+   *
+   * @return longest {@code nodeId} and {@code username}, in characters
+   */
   public int maxIdLength() {
     return maxIdLength;
   }
 
-  /** Longest {@code publicKey} and {@code encryptionKey}, in characters. Default 4,096. */
+  /**
+   * Longest {@code publicKey} and {@code encryptionKey}, in characters. Default 4,096.
+   *
+   * @return longest {@code publicKey} and {@code encryptionKey}, in characters
+   */
   public int maxKeyLength() {
     return maxKeyLength;
   }
 
-  /** Most roles in one {@code role-assign}. Default 64. */
+  /**
+   * Most roles in one {@code role-assign}. Default 64.
+   *
+   * @return most roles in one {@code role-assign}
+   */
   public int maxRoles() {
     return maxRoles;
   }
 
-  /** Longest role, in characters. Default 256. */
+  /**
+   * Longest role, in characters. Default 256.
+   *
+   * @return longest role, in characters
+   */
   public int maxRoleLength() {
     return maxRoleLength;
   }
@@ -148,17 +200,27 @@ public final class SignalingConfig {
   /**
    * Messages per second one connection may send, sustained; {@code 0} switches rate limiting
    * off. Default 1,000.
+   *
+   * @return messages per second one connection may send, sustained
    */
   public int rateLimitPerSecond() {
     return rateLimitPerSecond;
   }
 
-  /** Messages one connection may send in a burst above the sustained rate. Default 2,000. */
+  /**
+   * Messages one connection may send in a burst above the sustained rate. Default 2,000.
+   *
+   * @return messages one connection may send in a burst above the sustained rate
+   */
   public int rateLimitBurst() {
     return rateLimitBurst;
   }
 
-  /** Whether rate limiting is on. */
+  /**
+   * Whether rate limiting is on.
+   *
+   * @return whether rate limiting is on
+   */
   public boolean rateLimited() {
     return rateLimitPerSecond > 0;
   }
@@ -166,17 +228,27 @@ public final class SignalingConfig {
   /**
    * Unsent bytes that may queue for one connection before it is closed with {@code 1008 slow
    * consumer}. Default 8 MiB.
+   *
+   * @return unsent bytes that may queue for one connection before it is closed with {@code 1008 slow consumer}
    */
   public long maxQueuedBytes() {
     return maxQueuedBytes;
   }
 
-  /** Time within which an HTTP request or WebSocket handshake must complete. Default 10 s. */
+  /**
+   * Time within which an HTTP request or WebSocket handshake must complete. Default 10 s.
+   *
+   * @return time within which an HTTP request or WebSocket handshake must complete
+   */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
 
-  /** Interval of WebSocket ping/pong liveness checks. Default 30 s. */
+  /**
+   * Interval of WebSocket ping/pong liveness checks. Default 30 s.
+   *
+   * @return interval of WebSocket ping/pong liveness checks
+   */
   public Duration pingInterval() {
     return pingInterval;
   }
@@ -190,6 +262,8 @@ public final class SignalingConfig {
    * never waits, nor does anything before a close the server queues. A join storm of N nodes thus costs each client one batch per interval
    * instead of N writes and N lists. {@link Duration#ZERO} sends every change at once. Default
    * 50 ms.
+   *
+   * @return how often at most membership changes ({@code presence} and {@code participants}) go out to one client
    */
   public Duration membershipInterval() {
     return membershipInterval;
@@ -267,7 +341,11 @@ public final class SignalingConfig {
     return registerLimitPerAddress;
   }
 
-  /** The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}. */
+  /**
+   * The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}.
+   *
+   * @return the monotonic clock used for rate limits
+   */
   public Ticker ticker() {
     return ticker;
   }
@@ -354,61 +432,111 @@ public final class SignalingConfig {
       ticker = c.ticker;
     }
 
-    /** See {@link SignalingConfig#duplicatePolicy()}. */
+    /**
+     * See {@link SignalingConfig#duplicatePolicy()}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public Builder duplicatePolicy(DuplicatePolicy policy) {
       this.duplicatePolicy = Objects.requireNonNull(policy, "duplicatePolicy");
       return this;
     }
 
-    /** See {@link SignalingConfig#senderBinding()}. */
+    /**
+     * See {@link SignalingConfig#senderBinding()}.
+     *
+     * @param on whether it is on
+     * @return this builder
+     */
     public Builder senderBinding(boolean on) {
       this.senderBinding = on;
       return this;
     }
 
-    /** See {@link SignalingConfig#rolePolicy()}. */
+    /**
+     * See {@link SignalingConfig#rolePolicy()}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public Builder rolePolicy(RolePolicy policy) {
       this.rolePolicy = Objects.requireNonNull(policy, "rolePolicy");
       return this;
     }
 
-    /** See {@link SignalingConfig#authenticator()}. */
+    /**
+     * See {@link SignalingConfig#authenticator()}.
+     *
+     * @param authenticator the authenticator
+     * @return this builder
+     */
     public Builder authenticator(RegistrationAuthenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
       return this;
     }
 
-    /** See {@link SignalingConfig#maxMessageBytes()}. */
+    /**
+     * See {@link SignalingConfig#maxMessageBytes()}.
+     *
+     * @param bytes the number of bytes
+     * @return this builder
+     */
     public Builder maxMessageBytes(int bytes) {
       this.maxMessageBytes = bytes;
       return this;
     }
 
-    /** See {@link SignalingConfig#maxConnections()}. */
+    /**
+     * See {@link SignalingConfig#maxConnections()}.
+     *
+     * @param connections the number of connections
+     * @return this builder
+     */
     public Builder maxConnections(int connections) {
       this.maxConnections = connections;
       return this;
     }
 
-    /** See {@link SignalingConfig#maxIdLength()}. */
+    /**
+     * See {@link SignalingConfig#maxIdLength()}.
+     *
+     * @param chars the most characters
+     * @return this builder
+     */
     public Builder maxIdLength(int chars) {
       this.maxIdLength = chars;
       return this;
     }
 
-    /** See {@link SignalingConfig#maxKeyLength()}. */
+    /**
+     * See {@link SignalingConfig#maxKeyLength()}.
+     *
+     * @param chars the most characters
+     * @return this builder
+     */
     public Builder maxKeyLength(int chars) {
       this.maxKeyLength = chars;
       return this;
     }
 
-    /** See {@link SignalingConfig#maxRoles()}. */
+    /**
+     * See {@link SignalingConfig#maxRoles()}.
+     *
+     * @param roles the roles
+     * @return this builder
+     */
     public Builder maxRoles(int roles) {
       this.maxRoles = roles;
       return this;
     }
 
-    /** See {@link SignalingConfig#maxRoleLength()}. */
+    /**
+     * See {@link SignalingConfig#maxRoleLength()}.
+     *
+     * @param chars the most characters
+     * @return this builder
+     */
     public Builder maxRoleLength(int chars) {
       this.maxRoleLength = chars;
       return this;
@@ -419,6 +547,7 @@ public final class SignalingConfig {
      *
      * @param perSecond messages per second, sustained
      * @param burst messages allowed in a burst (at least {@code perSecond} when on)
+     * @return this builder
      */
     public Builder rateLimit(int perSecond, int burst) {
       this.rateLimitPerSecond = perSecond;
@@ -426,30 +555,54 @@ public final class SignalingConfig {
       return this;
     }
 
-    /** Switches the per-connection rate limit off (for throughput benchmarks). */
+    /**
+     * Switches the per-connection rate limit off (for throughput benchmarks).
+     *
+     * @return this builder
+     */
     public Builder noRateLimit() {
       return rateLimit(0, 0);
     }
 
-    /** See {@link SignalingConfig#maxQueuedBytes()}. */
+    /**
+     * See {@link SignalingConfig#maxQueuedBytes()}.
+     *
+     * @param bytes the number of bytes
+     * @return this builder
+     */
     public Builder maxQueuedBytes(long bytes) {
       this.maxQueuedBytes = bytes;
       return this;
     }
 
-    /** See {@link SignalingConfig#handshakeTimeout()}. */
+    /**
+     * See {@link SignalingConfig#handshakeTimeout()}.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
       return this;
     }
 
-    /** See {@link SignalingConfig#pingInterval()}. */
+    /**
+     * See {@link SignalingConfig#pingInterval()}.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
     public Builder pingInterval(Duration interval) {
       this.pingInterval = Objects.requireNonNull(interval, "pingInterval");
       return this;
     }
 
-    /** See {@link SignalingConfig#membershipInterval()}. */
+    /**
+     * See {@link SignalingConfig#membershipInterval()}.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
     public Builder membershipInterval(Duration interval) {
       this.membershipInterval = Objects.requireNonNull(interval, "membershipInterval");
       return this;
@@ -510,7 +663,12 @@ public final class SignalingConfig {
       return this;
     }
 
-    /** See {@link SignalingConfig#ticker()}. */
+    /**
+     * See {@link SignalingConfig#ticker()}.
+     *
+     * @param ticker the time source
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -519,6 +677,7 @@ public final class SignalingConfig {
     /**
      * Validates and builds.
      *
+     * @return the configuration
      * @throws IllegalArgumentException naming the first value that makes no sense
      */
     public SignalingConfig build() {

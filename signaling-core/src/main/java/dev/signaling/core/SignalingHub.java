@@ -28,7 +28,13 @@ public final class SignalingHub implements AutoCloseable {
     this.relay = new Relay(config, listener, cluster);
   }
 
-  /** A hub with this configuration and listener, in-process (no cluster). */
+  /**
+   * A hub with this configuration and listener, in-process (no cluster).
+   *
+   * @param config the configuration
+   * @param listener the listener to call
+   * @return a hub with this configuration and listener, in-process (no cluster)
+   */
   public static SignalingHub create(SignalingConfig config, SignalingListener listener) {
     return new SignalingHub(
         Objects.requireNonNull(config, "config"), Objects.requireNonNull(listener, "listener"), null);
@@ -45,6 +51,10 @@ public final class SignalingHub implements AutoCloseable {
    * nodeReplaced}, {@code roleAssigned}) are the cluster's, in the cluster's order, reported on
    * the cluster's log thread. Every server of a cluster should use the same configuration.
    *
+   * @param cluster the cluster to join
+   * @param config the configuration
+   * @param listener the listener to call
+   * @return a hub that is one server of a cluster
    * @throws SignalingException if the cluster cannot be joined
    */
   public static SignalingHub create(SignalingConfig config, SignalingListener listener, Cluster cluster) {
@@ -52,12 +62,21 @@ public final class SignalingHub implements AutoCloseable {
         Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(cluster, "cluster"));
   }
 
-  /** A hub with this configuration and no listener. */
+  /**
+   * A hub with this configuration and no listener.
+   *
+   * @param config the configuration
+   * @return a hub with this configuration and no listener
+   */
   public static SignalingHub create(SignalingConfig config) {
     return create(config, SignalingListener.NONE);
   }
 
-  /** This hub's configuration. */
+  /**
+   * This hub's configuration.
+   *
+   * @return this hub's configuration
+   */
   public SignalingConfig config() {
     return relay.config();
   }
@@ -66,6 +85,7 @@ public final class SignalingHub implements AutoCloseable {
    * Attaches a newly opened connection (SPI: called by transports). After {@link #close()} the
    * connection is closed at once with {@code 1001}.
    *
+   * @param connection the connection
    * @return the handler the transport feeds with this connection's events
    */
   public ConnectionHandler open(Connection connection) {
@@ -75,12 +95,18 @@ public final class SignalingHub implements AutoCloseable {
   /**
    * The registered nodes in registration order (in a cluster: of the whole cluster, as this
    * server has applied them so far): an immutable snapshot, cheap to take.
+   *
+   * @return the registered nodes, in registration order
    */
   public List<Participant> participants() {
     return relay.participants();
   }
 
-  /** The number of open connections attached to this hub, registered or not. */
+  /**
+   * The number of open connections attached to this hub, registered or not.
+   *
+   * @return the number of open connections attached to this hub, registered or not
+   */
   public int connectionCount() {
     return relay.connectionCount();
   }
@@ -88,6 +114,8 @@ public final class SignalingHub implements AutoCloseable {
   /**
    * A reading of the hub's counters and gauges. Cheap enough to call on every scrape: it sums
    * striped counters and looks once at each open connection's queue.
+   *
+   * @return a reading of the hub's counters and gauges
    */
   public SignalingMetrics metrics() {
     return relay.metrics();
@@ -106,7 +134,11 @@ public final class SignalingHub implements AutoCloseable {
     relay.fail(Objects.requireNonNull(cause, "cause"));
   }
 
-  /** Whether {@link #close()} or {@link #fail} was called. */
+  /**
+   * Whether {@link #close()} or {@link #fail} was called.
+   *
+   * @return whether the hub is closed
+   */
   public boolean isClosed() {
     return relay.isClosed();
   }

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +75,28 @@ class ReadmeExamplesTest {
   }
 
   @Test
-  void metrics_readTheSnapshot_andServeItToPrometheus() throws Exception {
+  void embed_servesUntilTheApplicationIsDone_thenFreesThePort() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    java.util.concurrent.atomic.AtomicReference<String> answer = new java.util.concurrent.atomic.AtomicReference<>();
+    ReadmeExamples.embed(port, () -> {
+      try (WebSocketTestClient a = WebSocketTestClient.connect("client", URI.create("ws://127.0.0.1:" + port), http)) {
+        a.send(register("a"));
+        answer.set(a.next());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertThat(answer.get()).startsWith("{\"type\":\"participants\"");
+    try (java.net.ServerSocket again = new java.net.ServerSocket(port)) {
+      assertThat(again.getLocalPort()).as("the port is free again").isEqualTo(port);
+    }
+  }
+
+  @Test
+  void metrics_readTheSnapshot_andBindItToMicrometer() throws Exception {
     SignalingServer server = keep(SignalingServer.builder().host(HOST).port(0).start());
     try (WebSocketTestClient a = WebSocketTestClient.connect("client", server.webSocketUri(), http);
         WebSocketTestClient b = WebSocketTestClient.connect("client", server.webSocketUri(), http)) {
@@ -91,24 +111,20 @@ class ReadmeExamplesTest {
         // presence and participants for b come first
       }
 
-      ReadmeExamples.MetricsRead read = ReadmeExamples.metrics(server, HOST, 0);
-      keep(read.prometheus());
+      ReadmeExamples.MetricsRead read = ReadmeExamples.metrics(server);
+      keep(read.binder());
 
       assertThat(read.signals()).isEqualTo(2);
       assertThat(read.peerNotFound()).isEqualTo(1);
-      HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(read.prometheus().uri()).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(scrape.body()).contains("signaling_messages_in_total{type=\"signal\"} 2\n",
-          "signaling_errors_total{error=\"peer not found\"} 1\n");
+      assertThat(read.scrape()).contains("signaling_messages_received_total{type=\"signal\"} 2.0\n",
+          "signaling_errors_total{error=\"peer not found\"} 1.0\n");
     }
   }
 
   @Test
   void tls_fromAKeystoreFile_servesWssAndHttps() throws Exception {
-    TestCertificate keystore = TestCertificate.get();
-    SSLContext context = Keystores.serverContext(keystore.keystore(), TestCertificate.PASSWORD.toCharArray(), TestCertificate.TYPE);
-    SignalingServer server = keep(ReadmeExamples.tls(HOST, 0, context));
-    HttpClient https = HttpClient.newBuilder().sslContext(keystore.clientContext()).build();
+    SignalingServer server = keep(ReadmeExamples.tls(HOST, 0, TestCertificate.get().serverContext()));
+    HttpClient https = HttpClient.newBuilder().sslContext(TestCertificate.get().clientContext()).build();
 
     assertThat(server.webSocketUri().getScheme()).isEqualTo("wss");
     assertThat(https.send(HttpRequest.newBuilder(server.healthUri()).build(), HttpResponse.BodyHandlers.ofString())

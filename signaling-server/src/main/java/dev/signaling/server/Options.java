@@ -1,19 +1,14 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
-import dev.signaling.core.DuplicatePolicy;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command line of {@link ServerMain}, parsed and checked: every setting of the server, from a
@@ -29,10 +24,9 @@ import java.util.regex.Pattern;
  * @param tls the keystore to serve TLS with, or {@code null} for plain {@code ws://}
  * @param allowedOrigins the browser origins allowed to connect; empty allows any
  * @param auth how registers are authenticated
- * @param metricsPort the port of the Prometheus endpoint, {@code 0} for a free one, or {@code -1}
- *     for none (the default)
- * @param webPort the HTTP port of the browser demo, {@code 0} for a free one, or {@link #NO_WEB}
- *     (the default) for none
+ * @param metricsPort the port of the Prometheus endpoint, {@code 0} for a free one, or {@link
+ *     #NO_METRICS} (the default) for none
+ * @param cluster the Redis cluster to join, or {@code null} to run alone (the default)
  * @param help whether only the usage text was asked for
  */
 record Options(
@@ -43,14 +37,15 @@ record Options(
     List<String> allowedOrigins,
     Auth auth,
     int metricsPort,
-    int webPort,
+    Cluster cluster,
     boolean help) {
 
   static final String DEFAULT_HOST = "0.0.0.0";
   static final int DEFAULT_PORT = 3001;
+  /** {@link #metricsPort()} when no metrics are served. */
   static final int NO_METRICS = -1;
-  /** {@link #webPort()} when the browser demo is not served. */
-  static final int NO_WEB = -1;
+  static final String DEFAULT_KEY_PREFIX = "signaling";
+  static final Duration DEFAULT_FAILURE_TIMEOUT = Duration.ofSeconds(8);
   private static final SignalingConfig DEFAULTS = SignalingConfig.defaults();
 
   /** How registers are authenticated. */
@@ -82,6 +77,21 @@ record Options(
     }
   }
 
+  /**
+   * Cluster mode: the Redis every server of the cluster shares, with {@code RedisCluster}'s options.
+   *
+   * @param redisUri e.g. {@code redis://10.0.0.5:6379}
+   * @param keyPrefix the prefix of every key and channel; the same on every server of one cluster
+   * @param failureTimeout how long a silent server keeps its nodes; the same on every server
+   */
+  record Cluster(String redisUri, String keyPrefix, Duration failureTimeout) {
+    Cluster {
+      Objects.requireNonNull(redisUri, "redisUri");
+      Objects.requireNonNull(keyPrefix, "keyPrefix");
+      Objects.requireNonNull(failureTimeout, "failureTimeout");
+    }
+  }
+
   Options {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(config, "config");
@@ -91,42 +101,45 @@ record Options(
 
   /** Everything that may be set, in the order of the usage text. */
   private static final List<Setting> SETTINGS = List.of(
+      // --transport (Java-WebSocket or Netty) goes here, with the Netty transport (issue 12).
       new Setting("--port", "PORT", "N", "TCP port; 0 = any free port", String.valueOf(DEFAULT_PORT),
-          (d, v) -> d.port = port(v, d.source)),
+          (d, v) -> d.port = Values.port(v, d.source)),
       new Setting("--host", "HOST", "H", "interface to bind; 0.0.0.0 = all", DEFAULT_HOST,
           (d, v) -> d.host = v),
       new Setting("--duplicate-policy", "DUPLICATE_POLICY", "P",
           "a second register of a nodeId: REPLACE the first, or REJECT it",
-          DEFAULTS.duplicatePolicy().name(), (d, v) -> d.config.duplicatePolicy(duplicatePolicy(v, d.source))),
+          DEFAULTS.duplicatePolicy().name(), (d, v) -> d.config.duplicatePolicy(Values.duplicatePolicy(v, d.source))),
       new Setting("--sender-binding", "SENDER_BINDING", "B", "a signal's from must be the sender's nodeId: true|false",
-          String.valueOf(DEFAULTS.senderBinding()), (d, v) -> d.config.senderBinding(bool(v, d.source))),
+          String.valueOf(DEFAULTS.senderBinding()), (d, v) -> d.config.senderBinding(Values.bool(v, d.source))),
       new Setting("--max-message-bytes", "MAX_MESSAGE_BYTES", "N", "larger messages close with 1009",
-          String.valueOf(DEFAULTS.maxMessageBytes()), (d, v) -> d.config.maxMessageBytes(positiveInt(v, d.source))),
+          String.valueOf(DEFAULTS.maxMessageBytes()), (d, v) -> d.config.maxMessageBytes(Values.positiveInt(v, d.source))),
       new Setting("--max-connections", "MAX_CONNECTIONS", "N", "further upgrades get HTTP 503",
-          String.valueOf(DEFAULTS.maxConnections()), (d, v) -> d.config.maxConnections(positiveInt(v, d.source))),
+          String.valueOf(DEFAULTS.maxConnections()), (d, v) -> d.config.maxConnections(Values.positiveInt(v, d.source))),
       new Setting("--max-id-length", "MAX_ID_LENGTH", "N", "longest nodeId and username, in chars",
-          String.valueOf(DEFAULTS.maxIdLength()), (d, v) -> d.config.maxIdLength(positiveInt(v, d.source))),
+          String.valueOf(DEFAULTS.maxIdLength()), (d, v) -> d.config.maxIdLength(Values.positiveInt(v, d.source))),
       new Setting("--max-key-length", "MAX_KEY_LENGTH", "N", "longest publicKey and encryptionKey, in chars",
-          String.valueOf(DEFAULTS.maxKeyLength()), (d, v) -> d.config.maxKeyLength(positiveInt(v, d.source))),
+          String.valueOf(DEFAULTS.maxKeyLength()), (d, v) -> d.config.maxKeyLength(Values.positiveInt(v, d.source))),
       new Setting("--max-roles", "MAX_ROLES", "N", "most roles in one role-assign",
-          String.valueOf(DEFAULTS.maxRoles()), (d, v) -> d.config.maxRoles(positiveInt(v, d.source))),
+          String.valueOf(DEFAULTS.maxRoles()), (d, v) -> d.config.maxRoles(Values.positiveInt(v, d.source))),
       new Setting("--max-role-length", "MAX_ROLE_LENGTH", "N", "longest role, in chars",
-          String.valueOf(DEFAULTS.maxRoleLength()), (d, v) -> d.config.maxRoleLength(positiveInt(v, d.source))),
+          String.valueOf(DEFAULTS.maxRoleLength()), (d, v) -> d.config.maxRoleLength(Values.positiveInt(v, d.source))),
       new Setting("--rate-limit", "RATE_LIMIT", "N", "messages per second per connection; 0 or off = no limit",
-          String.valueOf(DEFAULTS.rateLimitPerSecond()), (d, v) -> d.rate = rate(v, d.source)),
+          String.valueOf(DEFAULTS.rateLimitPerSecond()), (d, v) -> d.rate = Values.rate(v, d.source)),
       new Setting("--rate-burst", "RATE_BURST", "N", "messages allowed in a burst; at least the rate",
-          "twice the rate", (d, v) -> d.burst = positiveInt(v, d.source)),
+          "twice the rate", (d, v) -> d.burst = Values.positiveInt(v, d.source)),
       new Setting("--max-queued-bytes", "MAX_QUEUED_BYTES", "N",
           "unsent bytes for one client before it is closed with 1008",
-          String.valueOf(DEFAULTS.maxQueuedBytes()), (d, v) -> d.config.maxQueuedBytes(positiveLong(v, d.source))),
+          String.valueOf(DEFAULTS.maxQueuedBytes()), (d, v) -> d.config.maxQueuedBytes(Values.positiveLong(v, d.source))),
       new Setting("--handshake-timeout", "HANDSHAKE_TIMEOUT", "T", "time for the HTTP request or upgrade, e.g. 10s",
-          duration(DEFAULTS.handshakeTimeout()), (d, v) -> d.config.handshakeTimeout(duration(v, d.source))),
+          Values.duration(DEFAULTS.handshakeTimeout()), (d, v) -> d.config.handshakeTimeout(Values.duration(v, d.source))),
       new Setting("--ping-interval", "PING_INTERVAL", "T", "WebSocket ping/pong liveness, e.g. 30s",
-          duration(DEFAULTS.pingInterval()), (d, v) -> d.config.pingInterval(duration(v, d.source))),
+          Values.duration(DEFAULTS.pingInterval()), (d, v) -> d.config.pingInterval(Values.duration(v, d.source))),
       new Setting("--membership-interval", "MEMBERSHIP_INTERVAL", "T",
           "membership changes go to a client at most once per T; 0 = at once",
-          duration(DEFAULTS.membershipInterval()),
-          (d, v) -> d.config.membershipInterval("0".equals(v) ? Duration.ZERO : duration(v, d.source))),
+          Values.duration(DEFAULTS.membershipInterval()),
+          (d, v) -> d.config.membershipInterval("0".equals(v) ? Duration.ZERO : Values.duration(v, d.source))),
+      // The reliability settings of issue 10 (connection caps, inbound budget) go here, after the
+      // other SignalingConfig limits, with their OptionsTest cases.
       new Setting("--tls-keystore", "TLS_KEYSTORE", "FILE", "serve wss:// and https:// with this keystore",
           "none: plain ws://", (d, v) -> d.keystore = Path.of(v)),
       new Setting("--tls-keystore-password", "TLS_KEYSTORE_PASSWORD", "P",
@@ -135,13 +148,18 @@ record Options(
           (d, v) -> d.keystoreType = v),
       new Setting("--allowed-origins", "ALLOWED_ORIGINS", "LIST",
           "comma-separated browser origins, e.g. https://app.example.com", "any",
-          (d, v) -> d.origins = origins(v, d.source)),
+          (d, v) -> d.origins = Values.origins(v, d.source)),
       new Setting("--auth", "AUTH", "MODE", "register authentication: none, or ed25519 (proof of key)",
-          "none", (d, v) -> d.auth = auth(v, d.source)),
+          "none", (d, v) -> d.auth = Values.auth(v, d.source)),
       new Setting("--metrics-port", "METRICS_PORT", "N", "Prometheus /metrics on this port of the same host; 0 = any free",
-          "off", (d, v) -> d.metricsPort = port(v, d.source)),
-      new Setting("--web-port", "WEB_PORT", "N", "also serve the browser demo (WebRTC chat) on this HTTP port",
-          "off", (d, v) -> d.webPort = port(v, d.source)));
+          "off", (d, v) -> d.metricsPort = Values.port(v, d.source)),
+      new Setting("--cluster", "CLUSTER_URL", "URL", "act as one server with all others on this Redis, e.g. redis://10.0.0.5:6379",
+          "off: this server alone", (d, v) -> d.clusterUri = Values.redisUri(v, d.source)),
+      new Setting("--cluster-key-prefix", "CLUSTER_KEY_PREFIX", "P", "prefix of the cluster's Redis keys; the same on every server",
+          DEFAULT_KEY_PREFIX, (d, v) -> d.keyPrefix = Values.keyPrefix(v, d.source)),
+      new Setting("--cluster-failure-timeout", "CLUSTER_FAILURE_TIMEOUT", "T",
+          "a server silent this long loses its nodes; the same on every server",
+          Values.duration(DEFAULT_FAILURE_TIMEOUT), (d, v) -> d.failureTimeout = Values.failureTimeout(v, d.source)));
 
   /** The usage text: every flag with its variable and default. */
   static final String USAGE = usage();
@@ -156,7 +174,7 @@ record Options(
   static Options parse(String[] args, Map<String, String> env) {
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
-        return new Options(DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, null, List.of(), Auth.NONE, NO_METRICS, NO_WEB, true);
+        return new Options(DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, null, List.of(), Auth.NONE, NO_METRICS, null, true);
       }
     }
 
@@ -173,7 +191,7 @@ record Options(
         value = arg.substring(eq + 1);
       }
       if (!byFlag.containsKey(name)) {
-        throw new UsageException("unknown argument: " + arg);
+        throw new UsageException("unknown option " + arg + " (--help lists them all)");
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -210,7 +228,7 @@ record Options(
   private static String usage() {
     StringBuilder usage = new StringBuilder();
     String nl = System.lineSeparator();
-    usage.append("Usage: ServerMain [--option value]... [--help]").append(nl);
+    usage.append("Usage: java -jar signaling-server.jar [--option value]... [--help]").append(nl);
     usage.append("Each option may instead come from the environment variable after it; a flag wins.")
         .append(nl);
     for (Setting s : SETTINGS) {
@@ -240,7 +258,9 @@ record Options(
     List<String> origins = List.of();
     Auth auth = Auth.NONE;
     int metricsPort = NO_METRICS;
-    int webPort = NO_WEB;
+    String clusterUri;
+    String keyPrefix;
+    Duration failureTimeout;
 
     Options build() {
       if (rate != null || burst != null) {
@@ -263,115 +283,21 @@ record Options(
       } else if (keystorePassword != null || keystoreType != null) {
         throw new UsageException("a TLS keystore password or type needs --tls-keystore (or TLS_KEYSTORE)");
       }
+      Cluster cluster = null;
+      if (clusterUri != null) {
+        cluster = new Cluster(clusterUri, keyPrefix == null ? DEFAULT_KEY_PREFIX : keyPrefix,
+            failureTimeout == null ? DEFAULT_FAILURE_TIMEOUT : failureTimeout);
+      } else if (keyPrefix != null || failureTimeout != null) {
+        throw new UsageException("a cluster key prefix or failure timeout needs --cluster (or CLUSTER_URL)");
+      }
       SignalingConfig built;
       try {
         built = config.build();
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      return new Options(host, port, built, tls, origins, auth, metricsPort, webPort, false);
+      return new Options(host, port, built, tls, origins, auth, metricsPort, cluster, false);
     }
-  }
-
-  // ------------------------------------------------------------------ value parsers
-
-  private static int port(String value, String source) {
-    try {
-      int port = Integer.parseInt(value);
-      if (port >= 0 && port <= 65_535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below with the same message as an out-of-range number.
-    }
-    throw new UsageException(source + " must be a port number from 0 to 65535: '" + value + "'");
-  }
-
-  private static int positiveInt(String value, String source) {
-    long n = positiveLong(value, source);
-    if (n > Integer.MAX_VALUE) {
-      throw new UsageException(source + " must be at most " + Integer.MAX_VALUE + ": '" + value + "'");
-    }
-    return (int) n;
-  }
-
-  private static long positiveLong(String value, String source) {
-    try {
-      long n = Long.parseLong(value);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below.
-    }
-    throw new UsageException(source + " must be a positive whole number: '" + value + "'");
-  }
-
-  private static int rate(String value, String source) {
-    if (value.equalsIgnoreCase("off") || value.equals("0")) {
-      return 0;
-    }
-    return positiveInt(value, source);
-  }
-
-  private static boolean bool(String value, String source) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new UsageException(source + " must be true or false: '" + value + "'");
-    };
-  }
-
-  private static DuplicatePolicy duplicatePolicy(String value, String source) {
-    try {
-      return DuplicatePolicy.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(source + " must be REPLACE or REJECT: '" + value + "'");
-    }
-  }
-
-  private static Auth auth(String value, String source) {
-    try {
-      return Auth.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(source + " must be none or ed25519: '" + value + "'");
-    }
-  }
-
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
-  private static Duration duration(String value, String source) {
-    Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-    if (m.matches() && Long.parseLong(m.group(1)) > 0) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
-    throw new UsageException(source + " must be a positive duration such as 500ms, 10s, 2m or 1h: '" + value + "'");
-  }
-
-  /** A duration as {@link #duration(String, String)} reads it, e.g. {@code 10s}. */
-  static String duration(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
-
-  private static List<String> origins(String value, String source) {
-    List<String> origins = new ArrayList<>();
-    for (String origin : value.split(",")) {
-      if (!origin.isBlank()) {
-        origins.add(origin.strip());
-      }
-    }
-    try {
-      SignalingServer.builder().allowedOrigins(origins.toArray(String[]::new)); // validates each
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(source + ": " + e.getMessage());
-    }
-    return origins;
   }
 
   /** A bad command line; the message is one line meant for the user. */

@@ -1,4 +1,4 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,12 +9,15 @@ import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.WebSocketTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -50,14 +53,22 @@ class ServerMainTest {
   }
 
   @Test
-  void badArguments_printOneLineErrorAndUsage_exitStatus2() throws Exception {
+  void badArguments_printOneLine_withoutTheUsage_exitStatus2() throws Exception {
     int status = ServerMain.run(new String[] {"--port", "abc"}, Map.of(), out, err);
 
     assertThat(status).isEqualTo(2);
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
-    String[] lines = errBytes.toString(StandardCharsets.UTF_8).split("\\R");
-    assertThat(lines[0]).isEqualTo("error: --port must be a port number from 0 to 65535: 'abc'");
-    assertThat(lines[1]).startsWith("Usage: ");
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly("error: --port must be a port number from 0 to 65535: 'abc'");
+  }
+
+  @Test
+  void anUnknownFlag_printsOneLine_pointingAtHelp_exitStatus2() throws Exception {
+    int status = ServerMain.run(new String[] {"--prot", "3001"}, Map.of(), out, err);
+
+    assertThat(status).isEqualTo(2);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly("error: unknown option --prot (--help lists them all)");
   }
 
   @Test
@@ -98,9 +109,38 @@ class ServerMainTest {
         Map.of("TLS_KEYSTORE_PASSWORD", "not-the-password"), out, err);
 
     assertThat(status).isEqualTo(1);
-    assertThat(errBytes.toString(StandardCharsets.UTF_8))
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
         .startsWith("error: cannot load the TLS keystore " + keystore + ": ")
+        .contains("password")
         .doesNotContain("not-the-password");
+  }
+
+  @Test
+  @Timeout(10)
+  void aMissingKeystore_oneLineWithItsPathAndCause_exitStatus1() throws Exception {
+    Path missing = Path.of("no-such-dir", "server.p12").toAbsolutePath();
+    int status = ServerMain.run(new String[] {"--host", "127.0.0.1", "--port", "0", "--tls-keystore", "no-such-dir/server.p12"},
+        Map.of(), out, err);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly("error: cannot load the TLS keystore " + missing + ": no such file");
+  }
+
+  @Test
+  @Timeout(30)
+  void aClusterWhoseRedisIsNotThere_oneLine_exitStatus1() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    int status = ServerMain.run(new String[] {"--host", "127.0.0.1", "--port", "0",
+        "--cluster", "redis://:secret@127.0.0.1:" + closedPort}, Map.of(), out, err);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines()).singleElement().asString()
+        .startsWith("error: cannot connect to Redis at redis://***@127.0.0.1:" + closedPort)
+        .doesNotContain("secret");
   }
 
   @Test
@@ -170,24 +210,33 @@ class ServerMainTest {
 
       HttpResponse<String> scrape = get(HttpClient.newHttpClient(), running.metrics().uri());
       assertThat(scrape.statusCode()).isEqualTo(200);
-      assertThat(scrape.body()).contains("signaling_nodes_registered 1\n",
-          "signaling_errors_total{error=\"unauthorized\"} 1\n", "signaling_messages_in_total{type=\"register\"} 2\n");
+      assertThat(scrape.headers().firstValue("Content-Type")).hasValue(MetricsEndpoint.CONTENT_TYPE);
+      assertThat(scrape.body()).contains("signaling_nodes_registered 1.0\n",
+          "signaling_errors_total{error=\"unauthorized\"} 1.0\n",
+          "signaling_messages_received_total{type=\"register\"} 2.0\n",
+          "jvm_memory_used_bytes{");
     }
   }
 
   @Test
-  void withWebPort_theBrowserDemoIsServed_pointingAtTheSignalingPort() throws Exception {
-    start("--web-port", "0");
-    assertThat(running.page()).isNotNull();
-    assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("Browser demo: " + running.page().uri());
-    HttpResponse<String> config = get(HttpClient.newHttpClient(), running.page().uri().resolve("/config.json"));
-    assertThat(config.body()).isEqualTo("{\"signalingPort\":" + running.server().port() + "}");
+  void theMetricsPort_answersOnlyGetAndHeadOfMetrics() throws Exception {
+    start("--metrics-port", "0");
+    HttpClient http = HttpClient.newHttpClient();
+    URI metrics = running.metrics().uri();
+    assertThat(get(http, metrics.resolve("/other")).statusCode()).isEqualTo(404);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(metrics).POST(HttpRequest.BodyPublishers.noBody())
+        .timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    HttpResponse<String> head = http.send(HttpRequest.newBuilder(metrics).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(get(http, metrics).body()).contains("# TYPE signaling_connections_open gauge");
   }
 
   @Test
-  void withoutWebPort_noBrowserDemoIsServed() {
-    start();
-    assertThat(running.page()).isNull();
-    assertThat(outBytes.toString(StandardCharsets.UTF_8)).doesNotContain("Browser demo");
+  void printable_escapesControlCharacters_soNoClientForgesALogLine() {
+    assertThat(LoggingListener.printable("alice")).isEqualTo("alice");
+    assertThat(LoggingListener.printable("a\nINFO forged\u2028")).isEqualTo("a\\u000aINFO forged\\u2028");
   }
 }

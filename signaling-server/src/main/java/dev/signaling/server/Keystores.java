@@ -1,4 +1,4 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /** Turns a keystore file into the {@link SSLContext} that {@code SignalingServer.Builder.tls} takes. */
-public final class Keystores {
+final class Keystores {
 
   private Keystores() {}
 
@@ -24,7 +24,7 @@ public final class Keystores {
    * @throws IOException if the file cannot be read or the password is wrong
    * @throws GeneralSecurityException if the keystore holds no usable key
    */
-  public static SSLContext serverContext(Path keystore, char[] password, String type)
+  static SSLContext serverContext(Path keystore, char[] password, String type)
       throws IOException, GeneralSecurityException {
     // README:tls-context
     KeyStore keys = KeyStore.getInstance(type); // "PKCS12" or "JKS"

@@ -1,4 +1,4 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,17 +50,32 @@ class OptionsTest {
           List.of("https://a.example", "http://localhost:8080"), Options::allowedOrigins),
       new Case("--auth", "AUTH", "ed25519", Options.Auth.ED25519, Options::auth),
       new Case("--metrics-port", "METRICS_PORT", "9464", 9464, Options::metricsPort),
-      new Case("--web-port", "WEB_PORT", "8080", 8080, Options::webPort));
+      new Case("--cluster", "CLUSTER_URL", "redis://10.0.0.5:6379", "redis://10.0.0.5:6379",
+          o -> o.cluster().redisUri()),
+      new Case("--cluster-key-prefix", "CLUSTER_KEY_PREFIX", "chat-eu", "chat-eu", o -> o.cluster().keyPrefix()),
+      new Case("--cluster-failure-timeout", "CLUSTER_FAILURE_TIMEOUT", "3s", Duration.ofSeconds(3),
+          o -> o.cluster().failureTimeout()));
 
-  /** What a case needs besides itself: a keystore for its password and type. */
+  /** The setting a case needs besides itself, as flag and value: a keystore, or a cluster. */
+  private static String[] companion(Case c) {
+    if (c.flag().startsWith("--tls-keystore-")) {
+      return new String[] {"--tls-keystore", "/k.p12"};
+    }
+    if (c.flag().startsWith("--cluster-")) {
+      return new String[] {"--cluster", "redis://127.0.0.1:6379"};
+    }
+    return new String[0];
+  }
+
   private static String[] flagsFor(Case c, String value) {
-    return c.flag().startsWith("--tls-keystore-")
-        ? new String[] {c.flag(), value, "--tls-keystore", "/k.p12"}
-        : new String[] {c.flag(), value};
+    String[] companion = companion(c);
+    return companion.length == 0 ? new String[] {c.flag(), value} : new String[] {c.flag(), value, companion[0], companion[1]};
   }
 
   private static Map<String, String> envFor(Case c, String value) {
-    return c.env().startsWith("TLS_KEYSTORE_") ? Map.of(c.env(), value, "TLS_KEYSTORE", "/k.p12") : Map.of(c.env(), value);
+    String[] companion = companion(c);
+    return companion.length == 0 ? Map.of(c.env(), value)
+        : Map.of(c.env(), value, companion[0].equals("--cluster") ? "CLUSTER_URL" : "TLS_KEYSTORE", companion[1]);
   }
 
   static Stream<Arguments> cases() {
@@ -77,6 +92,7 @@ class OptionsTest {
     assertThat(options.allowedOrigins()).isEmpty();
     assertThat(options.auth()).isEqualTo(Options.Auth.NONE);
     assertThat(options.metricsPort()).isEqualTo(Options.NO_METRICS);
+    assertThat(options.cluster()).as("no cluster unless asked").isNull();
     assertThat(options.help()).isFalse();
   }
 
@@ -85,8 +101,9 @@ class OptionsTest {
   void eachSetting_comesFromItsFlag(String name, Case c) {
     Options options = Options.parse(flagsFor(c, c.value()), Map.of());
     assertThat(c.read().apply(options)).isEqualTo(c.expected());
+    String[] companion = companion(c);
     Options equalsForm = Options.parse(new String[] {c.flag() + "=" + c.value()},
-        c.flag().startsWith("--tls-keystore-") ? Map.of("TLS_KEYSTORE", "/k.p12") : Map.of());
+        companion.length == 0 ? Map.of() : envFor(c, c.value()));
     assertThat(c.read().apply(equalsForm)).isEqualTo(c.expected());
   }
 
@@ -114,6 +131,12 @@ class OptionsTest {
   void theHelpListsNoSettingThatIsNotTested() {
     long listed = Options.USAGE.lines().filter(l -> l.startsWith("  --")).count();
     assertThat(listed).isEqualTo(CASES.size());
+  }
+
+  @Test
+  void aClusterWithoutOptions_hasRedisClustersDefaults() {
+    Options.Cluster cluster = Options.parse(new String[0], Map.of("CLUSTER_URL", "redis://10.0.0.5:6379")).cluster();
+    assertThat(cluster).isEqualTo(new Options.Cluster("redis://10.0.0.5:6379", "signaling", Duration.ofSeconds(8)));
   }
 
   @Test
@@ -178,8 +201,17 @@ class OptionsTest {
     bad.put(new String[] {"--tls-keystore-password", "x"}, "a TLS keystore password or type needs --tls-keystore (or TLS_KEYSTORE)");
     bad.put(new String[] {"--host", ""}, "--host must not be empty");
     bad.put(new String[] {"--port"}, "--port needs a value");
-    bad.put(new String[] {"--verbose"}, "unknown argument: --verbose");
-    bad.put(new String[] {"3001"}, "unknown argument: 3001");
+    bad.put(new String[] {"--verbose"}, "unknown option --verbose (--help lists them all)");
+    bad.put(new String[] {"3001"}, "unknown option 3001 (--help lists them all)");
+    bad.put(new String[] {"--web-port", "8080"}, "unknown option --web-port (--help lists them all)");
+    bad.put(new String[] {"--cluster", "10.0.0.5:6379"},
+        "--cluster must be a Redis URI such as redis://10.0.0.5:6379: '10.0.0.5:6379'");
+    bad.put(new String[] {"--cluster", "redis://"}, "--cluster must be a Redis URI such as redis://10.0.0.5:6379: 'redis://'");
+    bad.put(new String[] {"--cluster", "redis://r:6379", "--cluster-key-prefix", "{x}"},
+        "--cluster-key-prefix must be a key prefix without braces: '{x}'");
+    bad.put(new String[] {"--cluster", "redis://r:6379", "--cluster-failure-timeout", "100ms"},
+        "--cluster-failure-timeout must be at least 400ms: '100ms'");
+    bad.put(new String[] {"--cluster-key-prefix", "chat"}, "a cluster key prefix or failure timeout needs --cluster (or CLUSTER_URL)");
     bad.forEach((args, message) -> assertThatThrownBy(() -> Options.parse(args, Map.of()))
         .as(String.join(" ", args))
         .isInstanceOf(Options.UsageException.class)

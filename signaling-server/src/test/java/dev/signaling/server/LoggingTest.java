@@ -1,4 +1,4 @@
-package dev.signaling.examples;
+package dev.signaling.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -109,7 +109,8 @@ class LoggingTest {
   void theReadmeConfiguration_keepsAServerProcessToItsStartAndStop(@TempDir java.nio.file.Path dir) throws Exception {
     List<String> classPath = new java.util.ArrayList<>();
     for (Class<?> type : List.of(ServerMain.class, dev.signaling.transport.javawebsocket.SignalingServer.class,
-        dev.signaling.core.SignalingHub.class, com.google.gson.Gson.class, org.slf4j.Logger.class,
+        dev.signaling.core.SignalingHub.class, com.google.gson.Gson.class,
+        dev.signaling.cluster.redis.RedisCluster.class, io.lettuce.core.RedisURI.class, org.slf4j.Logger.class,
         org.java_websocket.WebSocket.class, Class.forName("org.slf4j.simple.SimpleLogger"))) {
       classPath.add(java.nio.file.Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
     }
