@@ -273,6 +273,8 @@ public final class SignalingConfig {
    * Open connections from one remote address at most; further upgrades from it get HTTP {@code
    * 429}. {@code 0} means no cap. Default 256, enough for a NAT of many users. Behind a reverse
    * proxy every client has the proxy's address: set {@code 0} there.
+   *
+   * @return the per-address cap, {@code 0} for none
    */
   public int maxConnectionsPerAddress() {
     return maxConnectionsPerAddress;
@@ -282,6 +284,8 @@ public final class SignalingConfig {
    * Time within which an open connection must register; one that has not is closed with {@code
    * 1008 register timeout}, so that idle sockets cannot hoard connection slots. {@link
    * Duration#ZERO} switches it off. Default 30 s.
+   *
+   * @return the register timeout, zero for none
    */
   public Duration registerTimeout() {
     return registerTimeout;
@@ -295,6 +299,8 @@ public final class SignalingConfig {
    * the connections holding the most are closed with {@code 1009}, so memory stays bounded however
    * many connections send at once. Default: an eighth of the maximum heap when the configuration
    * is built.
+   *
+   * @return the server-wide budget for partial messages, in bytes
    */
   public long maxTotalPartialBytes() {
     return maxTotalPartialBytes;
@@ -306,6 +312,8 @@ public final class SignalingConfig {
    * and are bounded by {@link #maxQueuedBytes()} per connection). When the budget is passed, the
    * connections holding the most are closed with {@code 1008 slow consumer}. Default: a quarter
    * of the maximum heap when the configuration is built.
+   *
+   * @return the server-wide budget for unsent bytes, in bytes
    */
   public long maxTotalQueuedBytes() {
     return maxTotalQueuedBytes;
@@ -318,6 +326,8 @@ public final class SignalingConfig {
    * limit exceeded}. One charge above the burst passes when the connection owes nothing (one
    * register among 10,000 nodes always can). Default 1 MiB/s, bursts of 4 MiB: a 5 s heartbeat
    * and occasional role changes at 10,000 nodes use a fifth of it.
+   *
+   * @return the fan-out limit, in bytes
    */
   public RateLimit fanoutLimit() {
     return fanoutLimit;
@@ -327,6 +337,8 @@ public final class SignalingConfig {
    * Registers one connection may send when an {@link #authenticator()} is set, checked before the
    * authenticator runs (a register over it gets {@code rate limit exceeded}). Without an
    * authenticator a register is cheap and this does not apply. Default 1/s, bursts of 5.
+   *
+   * @return the per-connection register limit
    */
   public RateLimit registerLimit() {
     return registerLimit;
@@ -336,6 +348,8 @@ public final class SignalingConfig {
    * Registers all connections from one remote address may send when an {@link #authenticator()}
    * is set, checked before the authenticator runs, so that signature checks cannot be turned into
    * a denial of service. Default 50/s, bursts of 500 (a NAT of many users reconnecting at once).
+   *
+   * @return the per-address register limit
    */
   public RateLimit registerLimitPerAddress() {
     return registerLimitPerAddress;
@@ -608,26 +622,46 @@ public final class SignalingConfig {
       return this;
     }
 
-    /** See {@link SignalingConfig#maxConnectionsPerAddress()}; {@code 0} means no cap. */
+    /**
+     * See {@link SignalingConfig#maxConnectionsPerAddress()}; {@code 0} means no cap.
+     *
+     * @param connections connections from one address at most, {@code 0} for no cap
+     * @return this builder
+     */
     public Builder maxConnectionsPerAddress(int connections) {
       this.maxConnectionsPerAddress = connections;
       return this;
     }
 
-    /** See {@link SignalingConfig#registerTimeout()}; {@link Duration#ZERO} switches it off. */
+    /**
+     * See {@link SignalingConfig#registerTimeout()}; {@link Duration#ZERO} switches it off.
+     *
+     * @param timeout the timeout, {@link Duration#ZERO} for none
+     * @return this builder
+     */
     public Builder registerTimeout(Duration timeout) {
       this.registerTimeout = Objects.requireNonNull(timeout, "registerTimeout");
       return this;
     }
 
-    /** See {@link SignalingConfig#maxTotalPartialBytes()}. */
+    /**
+     * See {@link SignalingConfig#maxTotalPartialBytes()}.
+     *
+     * @param bytes the budget, in bytes
+     * @return this builder
+     */
     public Builder maxTotalPartialBytes(long bytes) {
       positive("maxTotalPartialBytes", bytes);
       this.maxTotalPartialBytes = bytes;
       return this;
     }
 
-    /** See {@link SignalingConfig#maxTotalQueuedBytes()}. */
+    /**
+     * See {@link SignalingConfig#maxTotalQueuedBytes()}.
+     *
+     * @param bytes the budget, in bytes
+     * @return this builder
+     */
     public Builder maxTotalQueuedBytes(long bytes) {
       positive("maxTotalQueuedBytes", bytes);
       this.maxTotalQueuedBytes = bytes;
@@ -639,25 +673,40 @@ public final class SignalingConfig {
      *
      * @param bytesPerSecond bytes a second, sustained
      * @param burstBytes bytes at once, at least {@code bytesPerSecond}
+     * @return this builder
      */
     public Builder fanoutLimit(long bytesPerSecond, long burstBytes) {
       this.fanoutLimit = new RateLimit(bytesPerSecond, burstBytes);
       return this;
     }
 
-    /** Switches the fan-out limit off (for benchmarks). */
+    /**
+     * Switches the fan-out limit off (for benchmarks).
+     *
+     * @return this builder
+     */
     public Builder noFanoutLimit() {
       this.fanoutLimit = RateLimit.OFF;
       return this;
     }
 
-    /** See {@link SignalingConfig#registerLimit()}; {@link RateLimit#OFF} switches it off. */
+    /**
+     * See {@link SignalingConfig#registerLimit()}; {@link RateLimit#OFF} switches it off.
+     *
+     * @param limit registers a second and at once
+     * @return this builder
+     */
     public Builder registerLimit(RateLimit limit) {
       this.registerLimit = Objects.requireNonNull(limit, "registerLimit");
       return this;
     }
 
-    /** See {@link SignalingConfig#registerLimitPerAddress()}; {@link RateLimit#OFF} switches it off. */
+    /**
+     * See {@link SignalingConfig#registerLimitPerAddress()}; {@link RateLimit#OFF} switches it off.
+     *
+     * @param limit registers a second and at once
+     * @return this builder
+     */
     public Builder registerLimitPerAddress(RateLimit limit) {
       this.registerLimitPerAddress = Objects.requireNonNull(limit, "registerLimitPerAddress");
       return this;
