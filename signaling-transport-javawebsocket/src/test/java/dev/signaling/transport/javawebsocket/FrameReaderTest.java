@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.spi.InboundBudget;
-import dev.signaling.transport.javawebsocket.attack.Frames;
+import dev.signaling.testkit.transport.attack.Frames;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

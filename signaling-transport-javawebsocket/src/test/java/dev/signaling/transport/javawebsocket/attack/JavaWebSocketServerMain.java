@@ -1,6 +1,8 @@
 package dev.signaling.transport.javawebsocket.attack;
 
 import dev.signaling.core.SignalingHub;
+import dev.signaling.testkit.transport.attack.ForkedServer;
+import dev.signaling.testkit.transport.attack.ServerProcess;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket.attack;
+package dev.signaling.testkit.transport.attack;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;

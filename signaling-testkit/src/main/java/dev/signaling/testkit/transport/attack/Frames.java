@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket.attack;
+package dev.signaling.testkit.transport.attack;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
