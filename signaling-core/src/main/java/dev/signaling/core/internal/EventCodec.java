@@ -32,8 +32,6 @@ final class EventCodec {
     }
   }
 
-  // ------------------------------------------------------------------ bus messages
-
   static String signal(String to, String text) {
     return new StringBuilder(text.length() + to.length() + 8)
         .append(SIGNAL).append(to.length()).append(':').append(to).append(text).toString();
@@ -43,7 +41,31 @@ final class EventCodec {
     return HEARTBEAT + text;
   }
 
-  // ------------------------------------------------------------------ events
+  /** A message between servers as read: a signal for the node {@code to}, or a heartbeat for all. */
+  record BusMessage(String to, String text) {
+    boolean isHeartbeat() {
+      return to == null;
+    }
+  }
+
+  /**
+   * Reads a message written by {@link #signal} or {@link #heartbeat}.
+   *
+   * @throws IllegalArgumentException (or another runtime exception) when it is malformed
+   */
+  static BusMessage decodeMessage(String message) {
+    char kind = message.isEmpty() ? 0 : message.charAt(0);
+    if (kind == SIGNAL) {
+      int colon = message.indexOf(':');
+      int length = Integer.parseInt(message, 1, colon, 10);
+      String to = message.substring(colon + 1, colon + 1 + length);
+      return new BusMessage(to, message.substring(colon + 1 + length));
+    }
+    if (kind == HEARTBEAT) {
+      return new BusMessage(null, message.substring(1));
+    }
+    throw new IllegalArgumentException("unknown message kind " + kind);
+  }
 
   static String encode(Event event) {
     StringWriter out = new StringWriter(128);

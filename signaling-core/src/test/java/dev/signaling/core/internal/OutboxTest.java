@@ -51,7 +51,7 @@ class OutboxTest {
 
     a.connection().pauseReading();
     // Fill the transport's window so that what follows waits in the core's outbox.
-    String big = bigSignal("s", "a", Session.SEND_WINDOW + 1);
+    String big = bigSignal("s", "a", Outbox.SEND_WINDOW + 1);
     sender.send(big);
     List<InMemoryTransport.Client> joiners = new ArrayList<>();
     for (String id : List.of("b", "c", "d")) {
