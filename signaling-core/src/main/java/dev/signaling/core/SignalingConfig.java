@@ -156,14 +156,19 @@ public final class SignalingConfig {
   }
 
   /**
-   * How often at most membership changes ({@code presence} and {@code participants}) go out to
-   * one client. After a batch, further changes wait for the next slot of this length (slots are
-   * the same for every client), together with whatever is queued behind them, and then go in one
-   * batch; a {@code participants} list that waits is replaced by a newer one. Events are never
-   * dropped or reordered, only delayed by at most one interval; the first list a connection gets
-   * never waits, nor does anything before a close the server queues. A join storm of N nodes thus costs each client one batch per interval
-   * instead of N writes and N lists. {@link Duration#ZERO} sends every change at once. Default
-   * 50 ms.
+   * The pacing interval of membership changes ({@code presence} and {@code participants}) to one
+   * client. A lone change is never delayed: when the client got no paced change within the
+   * interval, it goes at once, in the same pass as the answer to the register that caused it
+   * (the registered connections first, in registration order, the registrant last). Only a
+   * change that follows another to the same client within the interval waits, together with
+   * whatever is queued behind it, until the slot of this length in which the previous one went
+   * has ended (slots are the same for every client, so clients that waited are served together
+   * and share one list's bytes): at most one interval. Then the waiting changes go in one batch,
+   * in which a waiting {@code participants} list is replaced by a newer one. A connection's answer
+   * to its own register neither waits nor counts as a paced change, and nothing waits behind a
+   * close the server queues. Events are never dropped or reordered. A join storm of N nodes thus
+   * costs each client about one batch per interval instead of N writes and N lists. {@link
+   * Duration#ZERO} sends every change at once. Default 50 ms.
    */
   public Duration membershipInterval() {
     return membershipInterval;

@@ -43,8 +43,8 @@ final class Broadcasts implements ReplicaSink {
   }
 
   @Override
-  public void listChanged(Membership current, Fanout fanout) {
-    fanout.snapshotToAll(current);
+  public void listChanged(Membership current, Session answered, Fanout fanout) {
+    fanout.snapshotToAll(current, answered);
   }
 
   @Override

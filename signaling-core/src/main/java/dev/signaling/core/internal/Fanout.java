@@ -9,7 +9,10 @@ import java.util.Set;
 /**
  * What one state change enqueued, and for whom: filled under the state lock, then {@linkplain
  * #flush() flushed} after it is released, so that slow consumers are closed and transports are
- * called outside the lock. Not thread-safe: one per applied change.
+ * called outside the lock. The registered connections are served in registration order, and the
+ * connection whose register caused the change last, as the original server does (its clients
+ * rely on hearing of a join before the joiner hears its answer). Not thread-safe: one per applied
+ * change.
  */
 final class Fanout {
 
@@ -17,6 +20,8 @@ final class Fanout {
   private List<Session> overflowing;
   /** The sessions of every membership broadcast to; usually one array. */
   private List<Session[]> all;
+  /** The connection a register answer went to, served last; or null. */
+  private Session answered;
 
   void enqueue(Session s, Outgoing message) {
     if (s.enqueue(message)) {
@@ -25,8 +30,9 @@ final class Fanout {
     touched.add(s);
   }
 
-  void snapshot(Session s, Membership m) {
-    s.enqueueSnapshot(m);
+  /** The list to one connection; {@code answer}: it answers that connection's own register. */
+  void snapshot(Session s, Membership m, boolean answer) {
+    s.enqueueSnapshot(m, answer);
     touched.add(s);
   }
 
@@ -39,9 +45,13 @@ final class Fanout {
     broadcastTo(m);
   }
 
-  void snapshotToAll(Membership m) {
+  /** The list to every connection of {@code m}; to {@code answered} (or null) as its register's answer. */
+  void snapshotToAll(Membership m, Session answered) {
     for (Session s : m.sessions()) {
-      s.enqueueSnapshot(m);
+      s.enqueueSnapshot(m, s == answered);
+    }
+    if (answered != null) {
+      this.answered = answered;
     }
     broadcastTo(m);
   }
@@ -67,24 +77,30 @@ final class Fanout {
     if (overflowing != null) {
       overflowing.forEach(Session::slowConsumer);
     }
-    touched.forEach(Session::flush);
-    if (all == null) {
-      return;
-    }
-    if (all.size() == 1) {
+    if (all != null && all.size() == 1) {
       for (Session s : all.get(0)) {
-        s.flushIfIdle();
+        if (s != answered) {
+          s.flushIfIdle();
+        }
       }
-    } else {
+    } else if (all != null) {
       // Several versions (a server's nodes leaving one by one): flush each session once.
       Set<Session> once = Collections.newSetFromMap(new IdentityHashMap<>());
       for (Session[] sessions : all) {
         for (Session s : sessions) {
-          if (once.add(s)) {
+          if (s != answered && once.add(s)) {
             s.flushIfIdle();
           }
         }
       }
+    }
+    for (Session s : touched) {
+      if (s != answered) {
+        s.flush();
+      }
+    }
+    if (answered != null) {
+      answered.flush();
     }
   }
 }

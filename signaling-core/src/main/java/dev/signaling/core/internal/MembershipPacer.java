@@ -1,9 +1,13 @@
 package dev.signaling.core.internal;
 
 /**
- * Decides when one connection's membership changes ({@code presence}, {@code participants}) may
- * go: at most once per slot of the membership interval; slots are the same for every connection,
- * so the connections that waited are flushed together and share the newest list's bytes.
+ * Decides when one connection's paced membership changes ({@code presence}, and {@code
+ * participants} other than its register's answer) may go, as PROTOCOL.md's Timeliness says: at
+ * once when none went in the current slot of the membership interval, else when the next slot
+ * begins. So a lone change never waits (one that comes an interval or more after the previous one
+ * is always in a later slot), and one that follows another waits at most one interval. Slots are
+ * the same for every connection, so the connections that waited are flushed together and share
+ * the newest list's bytes.
  *
  * <p>Called only under its outbox's monitor.
  */

@@ -101,8 +101,12 @@ final class Outbox {
   /**
    * Queues a {@code participants} snapshot, replacing one still unsent: the newer takes its own
    * place in the order, the older is skipped.
+   *
+   * @param answer whether it answers this connection's own register: then it is not paced (it
+   *     neither waits for the pacer nor counts as a paced message); a snapshot that replaces an
+   *     unsent answer is still one
    */
-  synchronized void enqueueSnapshot(Membership membership) {
+  synchronized void enqueueSnapshot(Membership membership, boolean answer) {
     if (closing) {
       return;
     }
@@ -111,8 +115,9 @@ final class Outbox {
       // storm would otherwise queue one per join. Searched from the tail, where a storm keeps it.
       queue.removeLastOccurrence(pendingSnapshot);
       pendingSnapshot.membership = membership;
+      pendingSnapshot.answer |= answer;
     } else {
-      pendingSnapshot = new PendingSnapshot(membership);
+      pendingSnapshot = new PendingSnapshot(membership, answer);
     }
     queue.add(pendingSnapshot);
     backlog = true;
@@ -186,7 +191,7 @@ final class Outbox {
         if (room <= 0) {
           break; // resumed by onWritable()
         }
-        if (!membershipBatch && isMembership(item)) {
+        if (!membershipBatch && isPaced(item)) {
           if (!closing && pacer.mustWait()) {
             break; // resumed by the pacer's wake; a queued close waits for nothing
           }
@@ -221,9 +226,10 @@ final class Outbox {
     }
   }
 
-  private static boolean isMembership(Object item) {
-    return item instanceof PendingSnapshot
-        || item instanceof Outgoing o && o.kind() == Outgoing.Kind.PRESENCE;
+  /** A membership change other than the answer to this connection's own register. */
+  private static boolean isPaced(Object item) {
+    return item instanceof PendingSnapshot snapshot ? !snapshot.answer
+        : item instanceof Outgoing o && o.kind() == Outgoing.Kind.PRESENCE;
   }
 
   /** The pacer's wake: the waiting membership changes may go now. */
@@ -286,9 +292,11 @@ final class Outbox {
   /** The queued snapshot; a newer one moves it to the end of the queue with the newer membership. */
   private static final class PendingSnapshot {
     Membership membership;
+    boolean answer;
 
-    PendingSnapshot(Membership membership) {
+    PendingSnapshot(Membership membership, boolean answer) {
       this.membership = membership;
+      this.answer = answer;
     }
   }
 

@@ -175,7 +175,7 @@ final class Replica {
     Membership m = publish();
     // 4. presence join to every other registered connection; 5. participants to every one.
     sink.joined(m, node, previous, fanout);
-    sink.listChanged(m, fanout);
+    sink.listChanged(m, origin, fanout);
     // 6. Replay the roles of every other node to the newcomer.
     if (origin != null) {
       sink.registered(origin, node, nodes.values(), fanout);
@@ -285,7 +285,7 @@ final class Replica {
       for (int i = 0; i < joined.size(); i++) {
         sink.joined(m, joined.get(i), previousOf.get(i), fanout);
       }
-      sink.listChanged(m, fanout);
+      sink.listChanged(m, null, fanout);
     }
     if (sink.synced(origin)) {
       finishResync(fanout);
@@ -322,7 +322,7 @@ final class Replica {
       replaced.removeIf(c -> c.server().equals(gone));
       if (!leaving.isEmpty()) {
         removeNodes(leaving, fanout);
-        sink.listChanged(current, fanout);
+        sink.listChanged(current, null, fanout);
       }
     } finally {
       stateLock.unlock();
@@ -418,7 +418,7 @@ final class Replica {
     Membership m = publish();
     sink.left(m, node.participant, node.session, fanout);
     if (sendParticipants) {
-      sink.listChanged(m, fanout);
+      sink.listChanged(m, null, fanout);
     }
   }
 

@@ -16,8 +16,12 @@ interface ReplicaSink {
   /** A node joined ({@code previous == null}) or was registered again with these details. */
   void joined(Membership current, Node node, Participant previous, Fanout fanout);
 
-  /** The participants list changed. */
-  void listChanged(Membership current, Fanout fanout);
+  /**
+   * The participants list changed.
+   *
+   * @param answered the local connection whose register this answers, or null
+   */
+  void listChanged(Membership current, Session answered, Fanout fanout);
 
   /** A local connection registered {@code node}: the roles of the others are due to it. */
   void registered(Session origin, Node node, Collection<Node> nodes, Fanout fanout);

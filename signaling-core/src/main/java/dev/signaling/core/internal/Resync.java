@@ -65,7 +65,7 @@ final class Resync implements ReplicaSink {
   public void joined(Membership current, Node node, Participant previous, Fanout fanout) {}
 
   @Override
-  public void listChanged(Membership current, Fanout fanout) {}
+  public void listChanged(Membership current, Session answered, Fanout fanout) {}
 
   @Override
   public void registered(Session origin, Node node, Collection<Node> nodes, Fanout fanout) {
@@ -130,7 +130,7 @@ final class Resync implements ReplicaSink {
     boolean listChanged = !view.participants().equals(current.participants());
     for (Session s : current.sessions()) {
       if (listChanged || newcomers.contains(s)) {
-        fanout.snapshot(s, current);
+        fanout.snapshot(s, current, newcomers.contains(s));
       }
     }
     for (Node node : nodes.values()) {

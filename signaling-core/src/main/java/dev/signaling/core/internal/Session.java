@@ -201,8 +201,8 @@ final class Session implements ConnectionHandler {
   }
 
   /** See {@link Outbox#enqueueSnapshot}. */
-  void enqueueSnapshot(Membership membership) {
-    outbox.enqueueSnapshot(membership);
+  void enqueueSnapshot(Membership membership, boolean answer) {
+    outbox.enqueueSnapshot(membership, answer);
   }
 
   /** See {@link Outbox#enqueueClose}. */
