@@ -10,6 +10,8 @@ import dev.signaling.core.spi.ConnectionHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay/presence state machine behind {@link dev.signaling.core.SignalingHub}: a facade that
@@ -28,6 +30,8 @@ import java.util.Objects;
  * {@link Routes}.
  */
 public final class Relay {
+
+  private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
   private final SignalingConfig config;
   private final SignalingListener listener;
@@ -111,20 +115,37 @@ public final class Relay {
    * cluster. Idempotent.
    */
   public void close() {
+    close(1001, "server shutting down");
+  }
+
+  /**
+   * The server failed: closes every connection with 1011 and tells the listener, once. A failure
+   * may be short of memory, so nothing here allocates more than closing needs.
+   */
+  public void fail(Throwable cause) {
+    if (close(1011, "internal error")) {
+      log.error("The signaling server failed and closed itself", cause);
+      listener.serverFailed(cause);
+    }
+  }
+
+  /** Closes with this code and reason; false when it was closed already. */
+  private boolean close(int code, String reason) {
     List<Session> all = new ArrayList<>();
     boolean first = replica.close(() -> {
       scheduler.shutdown(); // what it would flush, the shutdown below flushes
       all.addAll(connections.snapshot());
       for (Session s : all) {
-        s.enqueueClose(1001, "server shutting down");
+        s.enqueueClose(code, reason);
       }
     });
     if (!first) {
-      return;
+      return false;
     }
     for (Session s : all) {
-      s.shutdown(1001, "server shutting down");
+      s.shutdown(code, reason);
     }
     order.close();
+    return true;
   }
 }
