@@ -110,7 +110,15 @@ public final class SignalingConfig {
     return rolePolicy;
   }
 
-  /** Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}. */
+  /**
+   * Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}, checked
+   * where the register arrives. Any other authenticator runs off the transport's threads, on a
+   * small pool of the hub's own (half the cores, one to four threads) with a queue of 256 checks
+   * (a register beyond gets {@code rate limit exceeded}), behind {@link #registerLimit()} and
+   * {@link #registerLimitPerAddress()}, so that expensive checks never delay other connections'
+   * reads, writes or pings. Meanwhile the connection's later messages wait behind its register,
+   * in order (up to 64 messages and 64 Ki characters; beyond, {@code rate limit exceeded}).
+   */
   public RegistrationAuthenticator authenticator() {
     return authenticator;
   }
@@ -211,8 +219,9 @@ public final class SignalingConfig {
 
   /**
    * Time within which an open connection must register; one that has not is closed with {@code
-   * 1008 register timeout}, so that idle sockets cannot hoard connection slots. {@link
-   * Duration#ZERO} switches it off. Default 30 s.
+   * 1008 register timeout}, so that idle sockets cannot hoard connection slots (registered means
+   * it held a nodeId; a refused register does not count). Checked once a second, so the close
+   * comes within a second after the deadline. {@link Duration#ZERO} switches it off. Default 30 s.
    */
   public Duration registerTimeout() {
     return registerTimeout;

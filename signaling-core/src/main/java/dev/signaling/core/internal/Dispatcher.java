@@ -2,7 +2,6 @@ package dev.signaling.core.internal;
 
 import dev.signaling.core.DuplicatePolicy;
 import dev.signaling.core.Participant;
-import dev.signaling.core.RegistrationAuthenticator;
 import dev.signaling.core.RegistrationRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
@@ -31,11 +30,11 @@ final class Dispatcher {
   private final Broadcasts broadcasts;
   private final EventOrder order;
   private final Connections connections;
-  private final ThrottledWarning authenticatorFailed;
+  private final Authentications authentications;
   private final ThrottledWarning rolePolicyFailed;
 
   Dispatcher(SignalingConfig config, Meters meters, SignalingListener listener, Routes routes,
-      Broadcasts broadcasts, EventOrder order, Connections connections) {
+      Broadcasts broadcasts, EventOrder order, Connections connections, Authentications authentications) {
     this.config = config;
     this.meters = meters;
     this.listener = listener;
@@ -43,7 +42,7 @@ final class Dispatcher {
     this.broadcasts = broadcasts;
     this.order = order;
     this.connections = connections;
-    this.authenticatorFailed = new ThrottledWarning(log, config.ticker());
+    this.authentications = authentications;
     this.rolePolicyFailed = new ThrottledWarning(log, config.ticker());
   }
 
@@ -145,7 +144,11 @@ final class Dispatcher {
       return; // the reference ignores heartbeats before register
     }
     Outgoing message = Codec.heartbeat(sender);
-    for (Session s : broadcasts.visible().sessions()) {
+    Membership members = broadcasts.visible();
+    if (!session.chargeFanout((long) message.size() * (members.size() - 1))) {
+      return;
+    }
+    for (Session s : members.sessions()) {
       if (s != session) {
         s.deliver(message);
       }
@@ -175,27 +178,49 @@ final class Dispatcher {
       reply(session, Errors.FIELD_TOO_LONG);
       return;
     }
-    if (!authenticated(session, nodeId, username, publicKey, in.auth)) {
-      reply(session, Errors.UNAUTHORIZED);
+    Participant participant = new Participant(nodeId, username, publicKey, encryptionKey);
+    Event.Register event = new Event.Register(conn(session), participant,
+        config.duplicatePolicy() == DuplicatePolicy.REJECT);
+    if (!session.chargeFanout(registerFanout(participant, broadcasts.visible().size()))) {
       return;
     }
-    Participant participant = new Participant(nodeId, username, publicKey, encryptionKey);
-    submit(session, new Event.Register(conn(session), participant,
-        config.duplicatePolicy() == DuplicatePolicy.REJECT));
+    if (!authentications.checks()) {
+      submit(session, event);
+      return;
+    }
+    // Cheap limits before the expensive check, which runs off this thread.
+    if (!session.admitRegister()) {
+      return;
+    }
+    if (!authentications.admitAddress(session.info().remoteAddress())) {
+      session.refused();
+      return;
+    }
+    RegistrationRequest request = new RegistrationRequest(
+        nodeId, username, publicKey, in.auth == null ? Map.of() : in.auth, session.info());
+    boolean wasHolding = session.awaitCheck();
+    boolean queued = authentications.check(session, request, ok -> {
+      if (ok) {
+        submit(session, event);
+      } else {
+        reply(session, Errors.UNAUTHORIZED);
+      }
+    });
+    if (!queued) {
+      session.cancelCheck(wasHolding);
+      session.refused();
+    }
   }
 
-  private boolean authenticated(
-      Session session, String nodeId, String username, String publicKey, Map<String, String> auth) {
-    if (config.authenticator() == RegistrationAuthenticator.ALLOW_ALL) {
-      return true;
-    }
-    try {
-      return config.authenticator().authenticate(
-          new RegistrationRequest(nodeId, username, publicKey, auth == null ? Map.of() : auth, session.info()));
-    } catch (RuntimeException e) {
-      authenticatorFailed.log("Authenticator threw for a register on connection {}; refusing it", session.info().id(), e);
-      return false;
-    }
+  /**
+   * About the bytes a register makes the server send: its presence to every other node and its
+   * entry in the list every node gets (characters stand for bytes; ids are mostly ASCII).
+   */
+  private static long registerFanout(Participant p, int members) {
+    long entry = 30 + p.nodeId().length() + p.username().length()
+        + (p.encryptionKey() == null ? 0 : p.encryptionKey().length() + 20);
+    long presence = entry + 40 + p.publicKey().length();
+    return presence * members + entry * (members + 1);
   }
 
   private void roleAssign(Session session, Inbound in) {
@@ -215,6 +240,9 @@ final class Dispatcher {
       reply(session, Errors.ROLE_ASSIGN_REFUSED);
       return;
     }
+    if (!session.chargeFanout(roleAssignSize(nodeId, assigned, sender) * broadcasts.visible().size())) {
+      return;
+    }
     submit(session, new Event.AssignRoles(conn(session), sender, nodeId, assigned));
   }
 
@@ -227,6 +255,15 @@ final class Dispatcher {
     if (fanout != null) {
       fanout.flush();
     }
+  }
+
+  /** About the size of the role-assign message these make (characters stand for bytes). */
+  private static long roleAssignSize(String nodeId, List<String> roles, String from) {
+    long size = 50 + nodeId.length() + from.length();
+    for (String role : roles) {
+      size += role.length() + 3;
+    }
+    return size;
   }
 
   private boolean rolesWithinLimits(List<String> roles) {

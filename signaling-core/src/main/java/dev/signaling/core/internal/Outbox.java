@@ -33,6 +33,7 @@ final class Outbox {
   private final Meters meters;
   private final long maxQueuedBytes;
   private final MembershipPacer pacer;
+  private final QueuedBudget budget;
 
   // Guarded by this.
   private ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -40,6 +41,13 @@ final class Outbox {
   private boolean grown;
   private long bytes;
   private PendingSnapshot pendingSnapshot;
+  /** Bytes of messages for this connection alone (see {@link QueuedBudget}) waiting here. */
+  private long aloneQueued;
+  /**
+   * Bytes of such messages handed to the transport since its queue was last empty. Written under
+   * this; read without it by {@link #onWritable()}, to stay as cheap as it was.
+   */
+  private volatile long aloneHanded;
   /** No more messages are accepted: a close was queued or the connection closed. */
   private boolean closing;
   /**
@@ -49,11 +57,13 @@ final class Outbox {
   private volatile boolean aborted;
   private volatile boolean backlog;
 
-  Outbox(Connection connection, Meters meters, long maxQueuedBytes, MembershipPacer pacer) {
+  Outbox(Connection connection, Meters meters, long maxQueuedBytes, MembershipPacer pacer,
+      QueuedBudget budget) {
     this.connection = connection;
     this.meters = meters;
     this.maxQueuedBytes = maxQueuedBytes;
     this.pacer = pacer;
+    this.budget = budget;
   }
 
   /**
@@ -63,21 +73,45 @@ final class Outbox {
    * @return whether the connection is now over its slow-consumer limit
    */
   boolean deliver(Outgoing message) {
+    boolean large;
     synchronized (this) {
       if (closing) {
         return false;
       }
       if (queue.isEmpty() && connection.queuedBytes() < SEND_WINDOW) {
+        if (isAlone(message)) {
+          budget.add(message.size());
+          aloneHanded += message.size();
+        }
         send(message);
         return false;
       }
       if (append(message)) {
         return true;
       }
+      large = aloneQueued + aloneHanded >= SEND_WINDOW;
+    }
+    if (large) {
+      budget.check();
     }
     // The transport may have drained between our check and the enqueue.
     onWritable();
     return false;
+  }
+
+  /** Messages composed for this connection alone; broadcasts are shared by their recipients. */
+  private static boolean isAlone(Outgoing message) {
+    return message.kind() == Outgoing.Kind.SIGNAL || message.kind() == Outgoing.Kind.ERROR;
+  }
+
+  private void hold(long bytes) {
+    aloneQueued += bytes;
+    budget.add(bytes);
+  }
+
+  /** Bytes this connection holds alone: waiting here, or handed over and not yet written. */
+  synchronized long heldAlone() {
+    return aloneQueued + aloneHanded;
   }
 
   /**
@@ -94,6 +128,9 @@ final class Outbox {
     queue.add(message);
     grown |= queue.size() > SHRINK_ABOVE;
     bytes += message.size();
+    if (isAlone(message)) {
+      hold(message.size());
+    }
     backlog = true;
     return bytes + connection.queuedBytes() > maxQueuedBytes;
   }
@@ -167,11 +204,21 @@ final class Outbox {
     return bytes + connection.queuedBytes();
   }
 
-  /** The transport's queue emptied: hands over what waits, if anything does. */
+  /** The transport's queue emptied: what was handed over is written; hands over what waits. */
   void onWritable() {
+    if (aloneHanded > 0) {
+      written();
+    }
     if (backlog) {
       flush();
     }
+  }
+
+  private synchronized void written() {
+    // Only what the transport still holds can still be held: a send may have come meanwhile.
+    long still = Math.min(aloneHanded, connection.queuedBytes());
+    budget.add(still - aloneHanded);
+    aloneHanded = still;
   }
 
   /** Hands queued messages to the transport while it has room. Never called under the state lock. */
@@ -205,6 +252,10 @@ final class Outbox {
         } else {
           message = (Outgoing) item;
           bytes -= message.size();
+          if (isAlone(message)) {
+            aloneQueued -= message.size();
+            aloneHanded += message.size();
+          }
         }
         room -= message.size();
         if (batch == null) {
@@ -273,12 +324,17 @@ final class Outbox {
     }
   }
 
-  /** Drops the queue for good and accepts nothing more; true only for the first caller. */
+  /**
+   * Drops the queue for good and accepts nothing more (the connection is closing or closed, so
+   * nothing handed over is held any more either); true only for the first caller.
+   */
   synchronized boolean discardAll() {
     boolean first = !aborted;
     aborted = true;
     closing = true;
     clear();
+    budget.add(-aloneHanded);
+    aloneHanded = 0;
     return first;
   }
 
@@ -287,6 +343,8 @@ final class Outbox {
     bytes = 0;
     pendingSnapshot = null;
     backlog = false;
+    budget.add(-aloneQueued);
+    aloneQueued = 0;
   }
 
   /** The queued snapshot; a newer one moves it to the end of the queue with the newer membership. */

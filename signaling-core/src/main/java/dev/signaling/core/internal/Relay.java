@@ -43,6 +43,10 @@ public final class Relay {
   private final Replica replica;
   private final EventOrder order;
   private final Dispatcher dispatcher;
+  private final QueuedBudget budget;
+  private final Authentications authentications;
+  private final RegisterDeadline registerDeadline;
+  private final Session.Context sessionContext;
 
   /** Creates an in-process relay; use {@link dev.signaling.core.SignalingHub#create} instead. */
   public Relay(SignalingConfig config, SignalingListener listener) {
@@ -73,7 +77,13 @@ public final class Relay {
       link = new ClusterLink(cluster, server, replica, routes, broadcasts);
       this.order = link;
     }
-    this.dispatcher = new Dispatcher(config, meters, this.listener, routes, broadcasts, order, connections);
+    this.budget = new QueuedBudget(config.maxTotalQueuedBytes(), connections);
+    this.authentications = new Authentications(config);
+    this.registerDeadline = new RegisterDeadline(
+        config.registerTimeout(), scheduler, connections, authentications, this::fail);
+    this.dispatcher = new Dispatcher(config, meters, this.listener, routes, broadcasts, order, connections,
+        authentications);
+    this.sessionContext = new Session.Context(dispatcher, config, meters, this.listener, scheduler, budget);
     if (link != null) {
       link.join();
     }
@@ -100,11 +110,12 @@ public final class Relay {
   }
 
   public ConnectionHandler open(Connection connection) {
-    Session session = new Session(dispatcher, connection, config, meters, listener, scheduler,
-        connections.nextNumber());
+    Session session = new Session(sessionContext, connection, connections.nextNumber());
     boolean accepted = replica.ifOpen(() -> connections.add(session));
     listener.connectionOpened(session.info());
-    if (!accepted) {
+    if (accepted) {
+      registerDeadline.opened();
+    } else {
       connection.close(1001, "server shutting down");
     }
     return session;
@@ -142,6 +153,7 @@ public final class Relay {
     if (!first) {
       return false;
     }
+    authentications.shutdown();
     for (Session s : all) {
       s.shutdown(code, reason);
     }

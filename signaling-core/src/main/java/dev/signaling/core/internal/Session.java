@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The core's side of one connection: the {@link ConnectionHandler} a transport feeds, the
- * nodeId it holds, and the order of its state events; its rate limit is an {@link InboundGate},
- * its outgoing queue an {@link Outbox}.
+ * nodeId it holds, and the order of its state events; its rate limits are an {@link InboundGate},
+ * its outgoing queue an {@link Outbox}, and what it sends while its register is checked waits in
+ * {@link HeldInbound}.
  */
 final class Session implements ConnectionHandler {
 
@@ -29,9 +30,14 @@ final class Session implements ConnectionHandler {
   private final long number;
   private final InboundGate gate;
   private final Outbox outbox;
+  private final HeldInbound held;
+  /** When it was opened, on the scheduler's clock. */
+  private final long openedAt;
 
   /** The nodeId this connection currently holds; written under the replica's state lock. */
   private volatile String nodeId;
+  /** It held a nodeId at some point. */
+  private volatile boolean registered;
 
   /** Orders this connection's events: its leave enters the global order after its other events. */
   private final Object eventLock = new Object();
@@ -40,17 +46,33 @@ final class Session implements ConnectionHandler {
   /** Guarded by eventLock: a register was submitted at some point, so its close matters. */
   private boolean submittedRegister;
 
-  Session(Dispatcher dispatcher, Connection connection, SignalingConfig config, Meters meters,
-      SignalingListener listener, Scheduler scheduler, long number) {
-    this.dispatcher = dispatcher;
+  /** What every session of one relay shares. */
+  record Context(Dispatcher dispatcher, SignalingConfig config, Meters meters, SignalingListener listener,
+      Scheduler scheduler, QueuedBudget budget) {}
+
+  Session(Context context, Connection connection, long number) {
+    this.dispatcher = context.dispatcher();
     this.connection = connection;
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
-    this.meters = meters;
-    this.listener = listener;
+    this.meters = context.meters();
+    this.listener = context.listener();
     this.number = number;
-    this.gate = new InboundGate(config);
-    MembershipPacer pacer = new MembershipPacer(config.membershipInterval().toNanos(), scheduler, this::wake);
-    this.outbox = new Outbox(connection, meters, config.maxQueuedBytes(), pacer);
+    this.gate = new InboundGate(context.config());
+    MembershipPacer pacer = new MembershipPacer(
+        context.config().membershipInterval().toNanos(), context.scheduler(), this::wake);
+    this.outbox = new Outbox(connection, meters, context.config().maxQueuedBytes(), pacer, context.budget());
+    this.held = new HeldInbound();
+    this.openedAt = context.scheduler().nanos();
+  }
+
+  /** When it was opened, on the scheduler's clock. */
+  long openedAt() {
+    return openedAt;
+  }
+
+  /** Whether it ever held a nodeId. */
+  boolean registered() {
+    return registered;
   }
 
   /** This connection's number on this server: its identity in the cluster's events. */
@@ -70,6 +92,9 @@ final class Session implements ConnectionHandler {
   /** Records the nodeId this connection holds (null: none); under the replica's state lock. */
   void holds(String nodeId) {
     this.nodeId = nodeId;
+    if (nodeId != null) {
+      registered = true;
+    }
   }
 
   /**
@@ -107,11 +132,54 @@ final class Session implements ConnectionHandler {
     }
     try {
       if (admit()) {
-        dispatcher.handle(this, text, -1);
+        handle(text, -1);
       }
     } catch (RuntimeException | Error e) {
       fail(e);
     }
+  }
+
+  /** Handles a message now, or holds it behind a register that waits for its check. */
+  private void handle(String text, int utf8Length) {
+    HeldInbound.Verdict verdict = held.offer(text, utf8Length);
+    if (verdict == HeldInbound.Verdict.FREE) {
+      dispatcher.handle(this, text, utf8Length);
+    } else if (verdict == HeldInbound.Verdict.FULL) {
+      rateLimited(gate.refuse());
+    }
+  }
+
+  /**
+   * A register of this connection goes to the authenticator: its later messages wait until
+   * {@link #checked()}. See {@link HeldInbound#awaitCheck}.
+   */
+  boolean awaitCheck() {
+    return held.awaitCheck();
+  }
+
+  /** See {@link HeldInbound#cancelCheck}. */
+  void cancelCheck(boolean wasHolding) {
+    held.cancelCheck(wasHolding);
+  }
+
+  /**
+   * The register's check is done and its outcome applied (on the authenticator's thread): handles
+   * what waited behind it, in order, until none is left or another register waits for a check.
+   */
+  void checked() {
+    held.checked();
+    HeldInbound.Message next;
+    while ((next = held.next()) != null) {
+      if (!outbox.isAborted()) {
+        dispatcher.handle(this, next.text(), next.utf8Length());
+      }
+    }
+  }
+
+  /** A failure met while handling this connection's messages off its own thread. */
+  void failed(Throwable e) {
+    held.clear();
+    fail(e);
   }
 
   @Override
@@ -137,28 +205,61 @@ final class Session implements ConnectionHandler {
         deliver(Codec.error(Errors.INVALID_JSON));
         return;
       }
-      dispatcher.handle(this, text, bytes);
+      handle(text, bytes);
     } catch (RuntimeException | Error e) {
       fail(e);
     }
   }
 
-  /** Applies the rate limit: the message itself dropped, at most one error a second. */
+  /** Applies the message rate limit: the message itself dropped, at most one error a second. */
   private boolean admit() {
     InboundGate.Verdict verdict = gate.admit();
     if (verdict == InboundGate.Verdict.PASS) {
       return true;
     }
     meters.received(Meters.In.DROPPED, 0);
+    rateLimited(verdict);
+    return false;
+  }
+
+  /**
+   * Charges the bytes a message of this connection makes the server send; false (the message
+   * is dropped, the sender told at most once a second) when it is over its fan-out limit.
+   */
+  boolean chargeFanout(long bytes) {
+    return passes(gate.chargeFanout(bytes));
+  }
+
+  /** Takes a register through the per-connection register limit; false when it is dropped. */
+  boolean admitRegister() {
+    return passes(gate.admitRegister());
+  }
+
+  /** A message of this connection dropped by a limit outside its own (per address, a full queue). */
+  void refused() {
+    rateLimited(gate.refuse());
+  }
+
+  private boolean passes(InboundGate.Verdict verdict) {
+    if (verdict == InboundGate.Verdict.PASS) {
+      return true;
+    }
+    rateLimited(verdict);
+    return false;
+  }
+
+  private void rateLimited(InboundGate.Verdict verdict) {
     if (verdict == InboundGate.Verdict.DROP_AND_TELL) {
       meters.error(Errors.RATE_LIMITED);
       deliver(Codec.error(Errors.RATE_LIMITED));
       listener.rateLimited(info);
     }
-    return false;
   }
 
-  /** A bug met this connection's message: log it once, drop this connection only. */
+  /**
+   * A bug met this connection's message: log it once, drop this connection only (an {@link
+   * Error} too: one that reaches a transport's own thread makes the transport fail the hub).
+   */
   private void fail(Throwable e) {
     if (outbox.discardAll()) {
       log.error("Connection {}: unexpected failure while handling a message; closing it with 1011",
@@ -185,7 +286,14 @@ final class Session implements ConnectionHandler {
   @Override
   public void onClose(int code, String reason, boolean remote) {
     outbox.discardAll();
+    held.clear();
     dispatcher.closed(this, code, reason, remote);
+  }
+
+  /** Closes after what is queued, with this code and reason (the server's own decision). */
+  void close(int code, String reason) {
+    outbox.enqueueClose(code, reason);
+    outbox.flush();
   }
 
   /** Sends or queues a message now (not under the state lock); a slow consumer is closed. */
@@ -218,6 +326,11 @@ final class Session implements ConnectionHandler {
   /** See {@link Outbox#isClosing}. */
   boolean isClosing() {
     return outbox.isClosing();
+  }
+
+  /** See {@link Outbox#heldAlone}. */
+  long heldAlone() {
+    return outbox.heldAlone();
   }
 
   /** See {@link Outbox#queuedBytes}. */

@@ -6,13 +6,19 @@ import dev.signaling.core.SignalingListener;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.spi.OutboundMessage;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A relay on a {@link SteppedScheduler}, with connections that write into one shared log, so a
- * test sees both what each connection got and in which order the relay served the connections.
- * Synchronous: everything a message causes is in the log when {@code send} returns.
+ * A relay on a {@link SteppedScheduler} (its rate limits on the same stepped time), with
+ * connections that write into one shared log, so a test sees both what each connection got and in
+ * which order the relay served the connections. Synchronous, except behind an authenticator:
+ * everything a message causes is in the log when {@code send} returns. A connection can stop
+ * reading, to play a slow consumer.
  */
 final class WireLog implements AutoCloseable {
 
@@ -24,14 +30,46 @@ final class WireLog implements AutoCloseable {
   private final List<Write> writes = new ArrayList<>();
 
   WireLog(SignalingConfig config) {
-    this.relay = new Relay(config, SignalingListener.NONE, null, time);
+    this(config, SignalingListener.NONE);
   }
 
-  /** Opens a connection named {@code name}. */
+  WireLog(SignalingConfig config, SignalingListener listener) {
+    this.relay = new Relay(config.toBuilder().ticker(time::nanos).build(), listener, null, time);
+  }
+
+  /** Opens a connection named {@code name}, from no address. */
   Peer connect(String name) {
-    Peer peer = new Peer(name);
+    return connect(name, null);
+  }
+
+  /** Opens a connection named {@code name} from {@code address}. */
+  Peer connect(String name, InetSocketAddress address) {
+    Peer peer = new Peer(name, new HandshakeRequest("/", "", Map.of(), address));
     peer.handler = relay.open(peer);
     return peer;
+  }
+
+  /** Waits (up to ten seconds) until {@code peer} was written {@code count} messages; returns them all. */
+  synchronized List<String> await(Peer peer, int count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      List<String> texts = new ArrayList<>();
+      for (Write w : writes) {
+        if (w.connection.equals(peer.name)) {
+          texts.add(w.text);
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (texts.size() >= count || left <= 0) {
+        return texts;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return texts;
+      }
+    }
   }
 
   /** Every write so far, in order, and forgets them. */
@@ -60,11 +98,22 @@ final class WireLog implements AutoCloseable {
   /** One client connection. */
   final class Peer implements Connection {
     final String name;
+    private final HandshakeRequest handshake;
     ConnectionHandler handler;
-    String closed;
+    volatile String closed;
+    private boolean paused;
+    private long queued;
 
-    Peer(String name) {
+    Peer(String name, HandshakeRequest handshake) {
       this.name = name;
+      this.handshake = handshake;
+    }
+
+    /** Stops reading: what is sent counts as queued and is not logged. */
+    void pause() {
+      synchronized (WireLog.this) {
+        paused = true;
+      }
     }
 
     void send(String text) {
@@ -82,7 +131,7 @@ final class WireLog implements AutoCloseable {
 
     @Override
     public HandshakeRequest handshake() {
-      return HandshakeRequest.none();
+      return handshake;
     }
 
     @Override
@@ -91,14 +140,21 @@ final class WireLog implements AutoCloseable {
         if (closed != null) {
           return false;
         }
-        writes.add(new Write(name, message.text()));
+        if (paused) {
+          queued += message.size();
+        } else {
+          writes.add(new Write(name, message.text()));
+          WireLog.this.notifyAll();
+        }
         return true;
       }
     }
 
     @Override
     public long queuedBytes() {
-      return 0;
+      synchronized (WireLog.this) {
+        return queued;
+      }
     }
 
     @Override
@@ -113,6 +169,7 @@ final class WireLog implements AutoCloseable {
           return;
         }
         closed = code + " " + reason;
+        WireLog.this.notifyAll();
       }
       handler.onClose(code, reason, false);
     }
