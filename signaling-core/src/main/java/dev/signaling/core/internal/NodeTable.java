@@ -43,6 +43,26 @@ final class NodeTable {
     return nodes;
   }
 
+  /** The nodes held by connections of {@code holder}, in order. */
+  List<Node> heldOn(String holder) {
+    List<Node> held = new ArrayList<>();
+    for (Node node : nodes.values()) {
+      if (node.owner.server().equals(holder)) {
+        held.add(node);
+      }
+    }
+    return held;
+  }
+
+  /** The rank of the last node in the order, or {@link Long#MIN_VALUE} when there is none. */
+  long lastRank() {
+    long last = Long.MIN_VALUE;
+    for (Node node : nodes.values()) {
+      last = node.rank;
+    }
+    return last;
+  }
+
   /** Adds a new node at the end of the order. */
   void add(Node node) {
     nodes.put(node.nodeId(), node);

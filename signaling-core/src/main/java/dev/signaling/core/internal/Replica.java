@@ -52,6 +52,8 @@ final class Replica {
   private final HashMap<String, Event.AssignRoles> orphanRoles = new HashMap<>();
   private ReplicaSink sink;
   private Membership current = Membership.EMPTY;
+  /** {@link #current} changed and the sink was not told yet. */
+  private boolean unshown;
   private long lastPosition;
   private boolean closed;
 
@@ -125,6 +127,7 @@ final class Replica {
       } else {
         applySync((Event.Sync) event, fanout);
       }
+      show();
     } finally {
       stateLock.unlock();
     }
@@ -221,21 +224,11 @@ final class Replica {
     for (Event.Claim c : e.claims()) {
       claims.put(c.participant().nodeId(), c);
     }
-    List<Node> gone = new ArrayList<>();
-    for (Node node : nodes.values()) {
-      if (node.owner.server().equals(origin)) {
-        Event.Claim c = claims.get(node.nodeId());
-        if (c == null || c.conn() != node.owner.id()) {
-          gone.add(node);
-        }
-      }
-    }
+    List<Node> gone = nodes.heldOn(origin);
+    gone.removeIf(node -> claims.containsKey(node.nodeId()) && claims.get(node.nodeId()).conn() == node.owner.id());
     removeNodes(gone, fanout);
     boolean changed = !gone.isEmpty();
-    long lastRank = Long.MIN_VALUE;
-    for (Node n : nodes.values()) {
-      lastRank = n.rank;
-    }
+    long lastRank = nodes.lastRank();
     boolean reorder = false;
     List<Node> joined = new ArrayList<>();
     List<Participant> previousOf = new ArrayList<>();
@@ -310,13 +303,10 @@ final class Replica {
       if (gone.equals(server)) {
         startResync(Set.of(server), resyncTimeout);
       }
-      List<Node> leaving = new ArrayList<>();
-      for (Node node : nodes.values()) {
-        if (node.owner.server().equals(gone)) {
-          if (node.session != null) {
-            own.add(node.claim());
-          }
-          leaving.add(node);
+      List<Node> leaving = nodes.heldOn(gone);
+      for (Node node : leaving) {
+        if (node.session != null) {
+          own.add(node.claim());
         }
       }
       replaced.removeIf(c -> c.server().equals(gone));
@@ -324,6 +314,7 @@ final class Replica {
         removeNodes(leaving, fanout);
         sink.listChanged(current, null, fanout);
       }
+      show();
     } finally {
       stateLock.unlock();
     }
@@ -341,14 +332,10 @@ final class Replica {
     stateLock.lock();
     try {
       List<Event.Claim> own = new ArrayList<>();
+      nodes.heldOn(server).forEach(node -> own.add(node.claim()));
       Set<String> awaiting = new HashSet<>();
       awaiting.add(server);
-      for (Node node : nodes.values()) {
-        awaiting.add(node.owner.server());
-        if (node.owner.server().equals(server)) {
-          own.add(node.claim());
-        }
-      }
+      nodes.values().forEach(node -> awaiting.add(node.owner.server()));
       if (sink instanceof Resync r) {
         awaiting.addAll(r.servers()); // a reset during a resync: every server awaited is awaited again
       }
@@ -357,6 +344,7 @@ final class Replica {
       replaced.clear();
       orphanRoles.clear();
       publish();
+      show();
       return own;
     } finally {
       stateLock.unlock();
@@ -382,6 +370,7 @@ final class Replica {
       }
       log.warn("Servers {} did not re-publish their nodes within {}; they are taken as gone", r.awaiting(), timeout);
       finishResync(fanout);
+      show();
     } finally {
       stateLock.unlock();
     }
@@ -439,10 +428,22 @@ final class Replica {
     older.enqueueClose(4001, "replaced");
   }
 
-  /** Builds the current membership version and reports it to the sink. */
+  /** Builds the current membership version; {@link #show()} reports it once the change is told. */
   private Membership publish() {
     current = nodes.snapshot();
-    sink.published(current);
+    unshown = true;
     return current;
+  }
+
+  /**
+   * Reports the current version to the sink, after every message of the change was enqueued: a
+   * reader of the published membership ({@code participants()}) who then sends a client message
+   * finds it queued behind them.
+   */
+  private void show() {
+    if (unshown) {
+      unshown = false;
+      sink.published(current);
+    }
   }
 }
