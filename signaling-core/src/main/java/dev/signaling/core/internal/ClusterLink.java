@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The clustered {@link EventOrder}, and the hub's {@link ClusterMember}: events go to the shared
  * log and are applied to the {@link Replica} when the log delivers them back (on the cluster's
- * reader thread); signals and heartbeats for other servers go over the cluster's bus, and those
- * of other servers are delivered here to our own connections.
+ * reader thread); signals, heartbeats and disconnects for other servers go over the cluster's
+ * bus, and those of other servers are delivered here to our own connections.
  */
 final class ClusterLink implements EventOrder, ClusterMember {
 
@@ -56,6 +56,11 @@ final class ClusterLink implements EventOrder, ClusterMember {
   @Override
   public void heartbeat(String message) {
     cluster.broadcast(EventCodec.heartbeat(message));
+  }
+
+  @Override
+  public void disconnect(String target, String nodeId, String reason) {
+    cluster.send(target, EventCodec.disconnect(nodeId, reason));
   }
 
   @Override
@@ -105,7 +110,7 @@ final class ClusterLink implements EventOrder, ClusterMember {
 
   /** A signal for one of our nodes, or a heartbeat for all of them, sent by another server. */
   private void receive(EventCodec.BusMessage message) {
-    if (message.isHeartbeat()) {
+    if (message.kind() == EventCodec.HEARTBEAT) {
       Outgoing heartbeat = new Outgoing(OutboundMessage.ofText(message.text()), Outgoing.Kind.HEARTBEAT);
       for (Session s : broadcasts.visible().sessions()) {
         s.deliver(heartbeat);
@@ -113,10 +118,12 @@ final class ClusterLink implements EventOrder, ClusterMember {
       return;
     }
     Session target = routes.local(message.to());
-    if (target != null) {
-      target.deliver(new Outgoing(OutboundMessage.ofText(message.text()), Outgoing.Kind.SIGNAL));
+    if (target == null) {
+      log.debug("Dropping a message for {}: it left this server meanwhile", message.to());
+    } else if (message.kind() == EventCodec.DISCONNECT) {
+      target.close(Relay.DISCONNECTED, message.text());
     } else {
-      log.debug("Dropping a signal for {}: it left this server meanwhile", message.to());
+      target.deliver(new Outgoing(OutboundMessage.ofText(message.text()), Outgoing.Kind.SIGNAL));
     }
   }
 }

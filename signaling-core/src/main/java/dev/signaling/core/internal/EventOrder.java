@@ -24,6 +24,9 @@ interface EventOrder {
   /** Hands a heartbeat to every other server, for their own connections. */
   void heartbeat(String message);
 
+  /** Asks the other server that holds {@code nodeId} to disconnect it. */
+  void disconnect(String server, String nodeId, String reason);
+
   /** Leaves the order (the cluster); called once, after every connection was closed. */
   void close();
 }

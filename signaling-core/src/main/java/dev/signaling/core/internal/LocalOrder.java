@@ -26,6 +26,11 @@ final class LocalOrder implements EventOrder {
   }
 
   @Override
+  public void disconnect(String server, String nodeId, String reason) {
+    throw new IllegalStateException("no other server to disconnect on: " + server);
+  }
+
+  @Override
   public void heartbeat(String message) {
     // No other server to tell.
   }

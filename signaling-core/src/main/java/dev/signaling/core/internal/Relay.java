@@ -33,6 +33,9 @@ public final class Relay {
 
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
+  /** The close code of a connection the application disconnected. */
+  static final int DISCONNECTED = 4002;
+
   private final SignalingConfig config;
   private final SignalingListener listener;
   private final Meters meters = new Meters();
@@ -119,6 +122,42 @@ public final class Relay {
       connection.close(1001, "server shutting down");
     }
     return session;
+  }
+
+  /**
+   * Closes the connection that holds {@code nodeId} with {@link #DISCONNECTED}, behind what is
+   * queued for it; in a cluster, on the server that holds it. Its leave follows as for any close.
+   *
+   * @return whether the node was registered, as far as this server knows
+   */
+  public boolean disconnect(String nodeId, String reason) {
+    Session local = routes.local(nodeId);
+    if (local != null) {
+      local.close(DISCONNECTED, reason);
+      return true;
+    }
+    String server = routes.remote(nodeId);
+    if (server != null) {
+      order.disconnect(server, nodeId, reason);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Closes this server's connection with the transport id {@code connectionId} with {@link
+   * #DISCONNECTED}, registered or not.
+   *
+   * @return whether it was open
+   */
+  public boolean disconnectConnection(String connectionId, String reason) {
+    for (Session s : connections.all()) {
+      if (s.info().id().equals(connectionId)) {
+        s.close(DISCONNECTED, reason);
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

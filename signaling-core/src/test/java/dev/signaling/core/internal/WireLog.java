@@ -3,6 +3,7 @@ package dev.signaling.core.internal;
 import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.cluster.Cluster;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.spi.OutboundMessage;
@@ -34,7 +35,12 @@ final class WireLog implements AutoCloseable {
   }
 
   WireLog(SignalingConfig config, SignalingListener listener) {
-    this.relay = new Relay(config.toBuilder().ticker(time::nanos).build(), listener, null, time);
+    this(config, listener, null);
+  }
+
+  /** A relay that is one server of {@code cluster} (null: in-process). */
+  WireLog(SignalingConfig config, SignalingListener listener, Cluster cluster) {
+    this.relay = new Relay(config.toBuilder().ticker(time::nanos).build(), listener, cluster, time);
   }
 
   /** Opens a connection named {@code name}, from no address. */
