@@ -27,17 +27,11 @@ class MembershipPacingTest {
     wire.close();
   }
 
-  private WireLog.Peer registered(String name) {
-    WireLog.Peer peer = wire.connect(name);
-    peer.register();
-    return peer;
-  }
-
   @Test
   void aLoneJoin_reachesTheExistingNodeAtOnce_beforeTheRegistrantsAnswer() {
-    registered("a");
+    wire.registered("a");
     wire.take();
-    registered("b");
+    wire.registered("b");
     assertThat(wire.take()).as("no time passed: nothing waited").containsExactly(
         new WireLog.Write("a", join("b")),
         new WireLog.Write("a", list("a", "b")),
@@ -48,19 +42,19 @@ class MembershipPacingTest {
   void withAMinuteInterval_aLoneJoinStillArrivesAtOnce() {
     wire.close();
     wire = new WireLog(SignalingConfig.builder().membershipInterval(Duration.ofMinutes(1)).build());
-    WireLog.Peer a = registered("a");
+    WireLog.Peer a = wire.registered("a");
     assertThat(wire.takeFor(a)).containsExactly(list("a"));
-    registered("b");
+    wire.registered("b");
     assertThat(wire.takeFor(a)).containsExactly(join("b"), list("a", "b"));
   }
 
   @Test
   void aFollowingChange_waitsUntilTheSlotOfThePreviousEnds_whileTheRegistrantsAnswerOpenedNoInterval() {
-    WireLog.Peer a = registered("a");
-    WireLog.Peer b = registered("b"); // a's change goes at once and opens a's interval
+    WireLog.Peer a = wire.registered("a");
+    WireLog.Peer b = wire.registered("b"); // a's change goes at once and opens a's interval
     wire.take();
     wire.time.advance(Duration.ofMillis(10));
-    registered("c");
+    wire.registered("c");
     List<WireLog.Write> writes = wire.take();
     assertThat(writes).as("b's own answer was no paced change: c's join reaches b at once")
         .containsExactly(
@@ -78,11 +72,11 @@ class MembershipPacingTest {
 
   @Test
   void aJoinStorm_isBatched_withOnlyTheNewestList() {
-    WireLog.Peer a = registered("a");
+    WireLog.Peer a = wire.registered("a");
     wire.take();
     List<String> ids = new ArrayList<>(List.of("a"));
     for (int i = 0; i < 10; i++) {
-      registered("n" + i);
+      wire.registered("n" + i);
       ids.add("n" + i);
     }
     assertThat(wire.takeFor(a)).as("the first join at once, the others wait")
@@ -99,9 +93,9 @@ class MembershipPacingTest {
 
   @Test
   void connectionsAreServedInRegistrationOrder_theRegistrantLast_evenWhereItKeepsItsPlace() {
-    registered("a");
-    registered("b");
-    registered("c");
+    wire.registered("a");
+    wire.registered("b");
+    wire.registered("c");
     wire.time.advance(INTERVAL.multipliedBy(2)); // what waited went, and its slot ended
     wire.take();
     WireLog.Peer again = wire.connect("b2");
@@ -120,9 +114,9 @@ class MembershipPacingTest {
 
   @Test
   void aMessageBehindWaitingChanges_waitsBehindThem() {
-    WireLog.Peer a = registered("a");
-    WireLog.Peer b = registered("b");
-    registered("c"); // waits for a
+    WireLog.Peer a = wire.registered("a");
+    WireLog.Peer b = wire.registered("b");
+    wire.registered("c"); // waits for a
     wire.take();
     b.send("{\"type\":\"signal\",\"from\":\"b\",\"to\":\"a\",\"payload\":1}");
     assertThat(wire.takeFor(a)).isEmpty();
@@ -133,9 +127,9 @@ class MembershipPacingTest {
 
   @Test
   void changesStillWaiting_goOutBeforeTheShutdownClose() {
-    WireLog.Peer a = registered("a");
-    registered("b");
-    registered("c"); // waits for a
+    WireLog.Peer a = wire.registered("a");
+    wire.registered("b");
+    wire.registered("c"); // waits for a
     wire.take();
     wire.relay.close();
     assertThat(wire.takeFor(a)).containsExactly(join("c"), list("a", "b", "c"));

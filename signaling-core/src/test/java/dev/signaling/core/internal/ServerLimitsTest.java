@@ -26,12 +26,6 @@ class ServerLimitsTest {
     wire.close();
   }
 
-  private WireLog.Peer registered(String name) {
-    WireLog.Peer peer = wire.connect(name);
-    peer.register();
-    return peer;
-  }
-
   private static String signal(String from, String to, int payloadChars) {
     return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"payload\":\""
         + "x".repeat(payloadChars) + "\"}";
@@ -43,7 +37,7 @@ class ServerLimitsTest {
     WireLog.Peer idle = wire.connect("idle");
     WireLog.Peer refused = wire.connect("refused");
     refused.send("{\"type\":\"register\",\"nodeId\":\"\",\"username\":\"x\"}"); // refused: not registered
-    WireLog.Peer member = registered("member");
+    WireLog.Peer member = wire.registered("member");
 
     wire.time.advance(Duration.ofSeconds(29));
     assertThat(idle.closed).isNull();
@@ -66,9 +60,9 @@ class ServerLimitsTest {
   void heartbeatsBeyondTheFanoutLimit_areDropped_withOneErrorASecond() {
     // A heartbeat from "a" is 31 bytes, for 2 others: 62 bytes a charge.
     wire = new WireLog(SignalingConfig.builder().fanoutLimit(620, 1240).build());
-    WireLog.Peer a = registered("a");
-    WireLog.Peer b = registered("b");
-    registered("c");
+    WireLog.Peer a = wire.registered("a");
+    WireLog.Peer b = wire.registered("b");
+    wire.registered("c");
     wire.time.advance(Duration.ofSeconds(10)); // a's register was charged too: full again
     wire.take();
     for (int i = 0; i < 60; i++) {
@@ -92,11 +86,11 @@ class ServerLimitsTest {
   @Test
   void aChargeLargerThanTheBurst_passesWhenNotInDebt_andLeavesTheBucketInDebt() {
     wire = new WireLog(SignalingConfig.builder().fanoutLimit(50, 50).build());
-    WireLog.Peer a = registered("a");
+    WireLog.Peer a = wire.registered("a");
     wire.time.advance(Duration.ofSeconds(10)); // each register was charged: refill
-    WireLog.Peer b = registered("b");
+    WireLog.Peer b = wire.registered("b");
     wire.time.advance(Duration.ofSeconds(10));
-    registered("c");
+    wire.registered("c");
     wire.time.advance(Duration.ofSeconds(10));
     wire.take();
     a.send(HEARTBEAT); // 62 bytes > 50: passes, 12 in debt
@@ -114,11 +108,11 @@ class ServerLimitsTest {
   void theQueuedBudget_shedsTheConnectionHoldingTheMost_untilItHolds_neverASmallOne() {
     wire = new WireLog(SignalingConfig.builder().noRateLimit().noFanoutLimit()
         .maxTotalQueuedBytes(300_000).maxQueuedBytes(8L << 20).build());
-    WireLog.Peer sender = registered("s");
-    WireLog.Peer big1 = registered("big1");
-    WireLog.Peer big2 = registered("big2");
-    WireLog.Peer small = registered("small");
-    WireLog.Peer reader = registered("reader");
+    WireLog.Peer sender = wire.registered("s");
+    WireLog.Peer big1 = wire.registered("big1");
+    WireLog.Peer big2 = wire.registered("big2");
+    WireLog.Peer small = wire.registered("small");
+    WireLog.Peer reader = wire.registered("reader");
     for (WireLog.Peer p : List.of(big1, big2, small)) {
       p.pause();
     }
@@ -144,13 +138,13 @@ class ServerLimitsTest {
     List<WireLog.Peer> lagging = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      WireLog.Peer p = registered("n" + i);
+      WireLog.Peer p = wire.registered("n" + i);
       ids.add("n" + i);
       p.pause();
       lagging.add(p);
     }
     for (int i = 20; i < 120; i++) {
-      registered("n" + i);
+      wire.registered("n" + i);
       ids.add("n" + i);
     }
     for (WireLog.Peer p : lagging) {

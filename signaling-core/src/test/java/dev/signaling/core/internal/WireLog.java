@@ -55,6 +55,13 @@ final class WireLog implements AutoCloseable {
     return peer;
   }
 
+  /** Opens a connection named {@code name} and registers it as node {@code name}. */
+  Peer registered(String name) {
+    Peer peer = connect(name);
+    peer.register();
+    return peer;
+  }
+
   /** Waits (up to ten seconds) until {@code peer} was written {@code count} messages; returns them all. */
   synchronized List<String> await(Peer peer, int count) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
