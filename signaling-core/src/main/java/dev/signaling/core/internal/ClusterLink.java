@@ -121,7 +121,7 @@ final class ClusterLink implements EventOrder, ClusterMember {
     if (target == null) {
       log.debug("Dropping a message for {}: it left this server meanwhile", message.to());
     } else if (message.kind() == EventCodec.DISCONNECT) {
-      target.close(Relay.DISCONNECTED, message.text());
+      target.disconnect(message.text());
     } else {
       target.deliver(new Outgoing(OutboundMessage.ofText(message.text()), Outgoing.Kind.SIGNAL));
     }

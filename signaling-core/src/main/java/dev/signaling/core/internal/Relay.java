@@ -33,9 +33,6 @@ public final class Relay {
 
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
-  /** The close code of a connection the application disconnected. */
-  static final int DISCONNECTED = 4002;
-
   private final SignalingConfig config;
   private final SignalingListener listener;
   private final Meters meters = new Meters();
@@ -125,7 +122,7 @@ public final class Relay {
   }
 
   /**
-   * Closes the connection that holds {@code nodeId} with {@link #DISCONNECTED}, behind what is
+   * Closes the connection that holds {@code nodeId} with {@link Session#DISCONNECTED}, behind what is
    * queued for it; in a cluster, on the server that holds it. Its leave follows as for any close.
    *
    * @return whether the node was registered, as far as this server knows
@@ -133,7 +130,7 @@ public final class Relay {
   public boolean disconnect(String nodeId, String reason) {
     Session local = routes.local(nodeId);
     if (local != null) {
-      local.close(DISCONNECTED, reason);
+      local.disconnect(reason);
       return true;
     }
     String server = routes.remote(nodeId);
@@ -146,14 +143,14 @@ public final class Relay {
 
   /**
    * Closes this server's connection with the transport id {@code connectionId} with {@link
-   * #DISCONNECTED}, registered or not.
+   * Session#DISCONNECTED}, registered or not.
    *
    * @return whether it was open
    */
   public boolean disconnectConnection(String connectionId, String reason) {
     for (Session s : connections.all()) {
       if (s.info().id().equals(connectionId)) {
-        s.close(DISCONNECTED, reason);
+        s.disconnect(reason);
         return true;
       }
     }

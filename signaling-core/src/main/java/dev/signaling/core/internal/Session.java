@@ -22,6 +22,9 @@ final class Session implements ConnectionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
+  /** The close code of a connection the application disconnected. */
+  static final int DISCONNECTED = 4002;
+
   private final Dispatcher dispatcher;
   private final Connection connection;
   private final ConnectionInfo info;
@@ -294,6 +297,11 @@ final class Session implements ConnectionHandler {
   void close(int code, String reason) {
     outbox.enqueueClose(code, reason);
     outbox.flush();
+  }
+
+  /** Closes after what is queued with {@link #DISCONNECTED}: the application's decision. */
+  void disconnect(String reason) {
+    close(DISCONNECTED, reason);
   }
 
   /** Sends or queues a message now (not under the state lock); a slow consumer is closed. */
