@@ -52,8 +52,6 @@ final class Replica {
   private final HashMap<String, Event.AssignRoles> orphanRoles = new HashMap<>();
   private ReplicaSink sink;
   private Membership current = Membership.EMPTY;
-  /** {@link #current} changed and the sink was not told yet. */
-  private boolean unshown;
   private long lastPosition;
   private boolean closed;
 
@@ -127,7 +125,6 @@ final class Replica {
       } else {
         applySync((Event.Sync) event, fanout);
       }
-      show();
     } finally {
       stateLock.unlock();
     }
@@ -314,7 +311,6 @@ final class Replica {
         removeNodes(leaving, fanout);
         sink.listChanged(current, null, fanout);
       }
-      show();
     } finally {
       stateLock.unlock();
     }
@@ -344,7 +340,6 @@ final class Replica {
       replaced.clear();
       orphanRoles.clear();
       publish();
-      show();
       return own;
     } finally {
       stateLock.unlock();
@@ -370,7 +365,6 @@ final class Replica {
       }
       log.warn("Servers {} did not re-publish their nodes within {}; they are taken as gone", r.awaiting(), timeout);
       finishResync(fanout);
-      show();
     } finally {
       stateLock.unlock();
     }
@@ -428,22 +422,10 @@ final class Replica {
     older.enqueueClose(4001, "replaced");
   }
 
-  /** Builds the current membership version; {@link #show()} reports it once the change is told. */
+  /** Builds the current membership version and reports it to the sink. */
   private Membership publish() {
     current = nodes.snapshot();
-    unshown = true;
+    sink.published(current);
     return current;
-  }
-
-  /**
-   * Reports the current version to the sink, after every message of the change was enqueued: a
-   * reader of the published membership ({@code participants()}) who then sends a client message
-   * finds it queued behind them.
-   */
-  private void show() {
-    if (unshown) {
-      unshown = false;
-      sink.published(current);
-    }
   }
 }
