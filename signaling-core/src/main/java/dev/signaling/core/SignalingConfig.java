@@ -135,7 +135,13 @@ public final class SignalingConfig {
   }
 
   /**
-   * Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}.
+   * Which registers are allowed. Default {@link RegistrationAuthenticator#ALLOW_ALL}, checked
+   * where the register arrives. Any other authenticator runs off the transport's threads, on a
+   * small pool of the hub's own (half the cores, one to four threads) with a queue of 256 checks
+   * (a register beyond gets {@code rate limit exceeded}), behind {@link #registerLimit()} and
+   * {@link #registerLimitPerAddress()}, so that expensive checks never delay other connections'
+   * reads, writes or pings. Meanwhile the connection's later messages wait behind its register,
+   * in order (up to 64 messages and 64 Ki characters; beyond, {@code rate limit exceeded}).
    *
    * @return which registers are allowed
    */
@@ -254,14 +260,19 @@ public final class SignalingConfig {
   }
 
   /**
-   * How often at most membership changes ({@code presence} and {@code participants}) go out to
-   * one client. After a batch, further changes wait for the next slot of this length (slots are
-   * the same for every client), together with whatever is queued behind them, and then go in one
-   * batch; a {@code participants} list that waits is replaced by a newer one. Events are never
-   * dropped or reordered, only delayed by at most one interval; the first list a connection gets
-   * never waits, nor does anything before a close the server queues. A join storm of N nodes thus costs each client one batch per interval
-   * instead of N writes and N lists. {@link Duration#ZERO} sends every change at once. Default
-   * 50 ms.
+   * The pacing interval of membership changes ({@code presence} and {@code participants}) to one
+   * client. A lone change is never delayed: when the client got no paced change within the
+   * interval, it goes at once, in the same pass as the answer to the register that caused it
+   * (the registered connections first, in registration order, the registrant last). Only a
+   * change that follows another to the same client within the interval waits, together with
+   * whatever is queued behind it, until the slot of this length in which the previous one went
+   * has ended (slots are the same for every client, so clients that waited are served together
+   * and share one list's bytes): at most one interval. Then the waiting changes go in one batch,
+   * in which a waiting {@code participants} list is replaced by a newer one. A connection's answer
+   * to its own register neither waits nor counts as a paced change, and nothing waits behind a
+   * close the server queues. Events are never dropped or reordered. A join storm of N nodes thus
+   * costs each client about one batch per interval instead of N writes and N lists. {@link
+   * Duration#ZERO} sends every change at once. Default 50 ms.
    *
    * @return how often at most membership changes ({@code presence} and {@code participants}) go out to one client
    */
@@ -282,8 +293,9 @@ public final class SignalingConfig {
 
   /**
    * Time within which an open connection must register; one that has not is closed with {@code
-   * 1008 register timeout}, so that idle sockets cannot hoard connection slots. {@link
-   * Duration#ZERO} switches it off. Default 30 s.
+   * 1008 register timeout}, so that idle sockets cannot hoard connection slots (registered means
+   * it held a nodeId; a refused register does not count). Checked once a second, so the close
+   * comes within a second after the deadline. {@link Duration#ZERO} switches it off. Default 30 s.
    *
    * @return the register timeout, zero for none
    */

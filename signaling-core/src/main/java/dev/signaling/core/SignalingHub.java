@@ -122,6 +122,45 @@ public final class SignalingHub implements AutoCloseable {
   }
 
   /**
+   * Disconnects a node (moderation, a banned key, a deleted account): its connection is closed
+   * with {@code 4002} and {@code reason}, after what is already queued for it, and its {@code
+   * presence leave} and the new {@code participants} follow as for any leave. In a cluster, a node
+   * held on another server is disconnected there, through the cluster. The client may register
+   * again; refuse it with an {@link SignalingConfig#authenticator() authenticator} if it must not.
+   *
+   * @param nodeId the node to disconnect
+   * @param reason the close reason the client receives: at most 123 bytes of UTF-8
+   * @return whether the node was registered (in a cluster: as far as this server has applied the
+   *     cluster's changes)
+   * @throws IllegalArgumentException if the reason is longer than a close frame can carry
+   */
+  public boolean disconnect(String nodeId, String reason) {
+    return relay.disconnect(Objects.requireNonNull(nodeId, "nodeId"), closeReason(reason));
+  }
+
+  /**
+   * Disconnects one of this server's connections, registered or not, by its transport id ({@link
+   * ConnectionInfo#id()}, as listener events report it): closed with {@code 4002} and {@code
+   * reason}, and its node, if it has one, leaves as for any close.
+   *
+   * @param connectionId the connection's id, as {@link ConnectionInfo#id()} reports it
+   * @param reason the close reason the client receives: at most 123 bytes of UTF-8
+   * @return whether the connection was open
+   * @throws IllegalArgumentException if the reason is longer than a close frame can carry
+   */
+  public boolean disconnectConnection(String connectionId, String reason) {
+    return relay.disconnectConnection(Objects.requireNonNull(connectionId, "connectionId"), closeReason(reason));
+  }
+
+  private static String closeReason(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+      throw new IllegalArgumentException("a close reason has at most 123 bytes of UTF-8: " + reason);
+    }
+    return reason;
+  }
+
+  /**
    * The server cannot go on: an {@link Error} (typically an {@link OutOfMemoryError}) reached one
    * of the transport's threads (SPI: called by transports, which then stop). Closes every
    * connection with {@code 1011 "internal error"}, refuses new ones, leaves the cluster if there is

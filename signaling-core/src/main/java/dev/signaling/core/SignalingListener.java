@@ -7,7 +7,8 @@ import java.util.List;
  * implementation overrides only what it needs.
  *
  * <p><b>Threading.</b> Callbacks run synchronously on the transport thread that caused the
- * event. State events ({@code nodeJoined}, {@code nodeLeft}, {@code nodeReplaced}, {@code
+ * event (for a register checked by an {@link SignalingConfig#authenticator() authenticator}, on
+ * the hub's authenticator thread that checked it). State events ({@code nodeJoined}, {@code nodeLeft}, {@code nodeReplaced}, {@code
  * roleAssigned}) are delivered in the hub's global order of state changes, so a {@code nodeLeft}
  * never overtakes the {@code nodeJoined} of the same node. Callbacks must return quickly and must
  * not block: hand real work to an executor of your own. An exception thrown by a callback is

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What waits for a connection: snapshot replacement, the participants interval, and the
- * slow-consumer limit.
+ * What waits for a connection: snapshot replacement, a zero membership interval, and the
+ * slow-consumer limit (pacing itself: {@link MembershipPacingTest}, on stepped time).
  */
 class OutboxTest {
 
@@ -69,56 +69,6 @@ class OutboxTest {
             + entry("b") + "," + entry("c") + "," + entry("d") + "]}");
     a.send("{\"type\":\"probe\"}");
     assertThat(a.next()).isEqualTo("{\"type\":\"error\",\"error\":\"unknown type\"}");
-  }
-
-  @Test
-  void membershipChangesWithinTheInterval_goTogetherLater_withOnlyTheNewestList() {
-    long interval = Duration.ofMillis(800).toNanos();
-    for (int attempt = 1; ; attempt++) {
-      server = InMemoryTransport.start(
-          SignalingConfig.builder().membershipInterval(Duration.ofNanos(interval)).build(), SignalingListener.NONE);
-      long before = System.nanoTime();
-      InMemoryTransport.Client a = join("a");
-      assertThat(a.next()).as("the first list never waits").isEqualTo(list("a"));
-      join("b");
-      join("c");
-      if (Math.floorDiv(before, interval) != Math.floorDiv(System.nanoTime(), interval) && attempt < 5) {
-        // A slot began meanwhile, so b's changes may have gone at once: not what this test is about.
-        server.close();
-        continue;
-      }
-      assertThat(a.next()).isEqualTo(presence("b"));
-      assertThat(a.next()).isEqualTo(presence("c"));
-      assertThat(a.next()).as("the list of b's join was replaced while it waited").isEqualTo(list("a", "b", "c"));
-      return;
-    }
-  }
-
-  @Test
-  void aMessageBehindWaitingMembershipChanges_waitsBehindThem() {
-    server = InMemoryTransport.start(
-        SignalingConfig.builder().membershipInterval(Duration.ofMillis(300)).build(), SignalingListener.NONE);
-    InMemoryTransport.Client a = join("a");
-    assertThat(a.next()).isEqualTo(list("a"));
-    InMemoryTransport.Client b = join("b");
-    String signal = "{\"type\":\"signal\",\"from\":\"b\",\"to\":\"a\",\"payload\":1}";
-    b.send(signal);
-    assertThat(a.next()).isEqualTo(presence("b"));
-    assertThat(a.next()).isEqualTo(list("a", "b"));
-    assertThat(a.next()).as("in order, never ahead of them").isEqualTo(signal);
-  }
-
-  @Test
-  void membershipChangesStillWaiting_goOutBeforeTheShutdownClose() {
-    server = InMemoryTransport.start(
-        SignalingConfig.builder().membershipInterval(Duration.ofMinutes(10)).build(), SignalingListener.NONE);
-    InMemoryTransport.Client a = join("a");
-    assertThat(a.next()).isEqualTo(list("a"));
-    join("b"); // waits for the next 10-minute slot
-    server.hub().close();
-    assertThat(a.next()).isEqualTo(presence("b"));
-    assertThat(a.next()).isEqualTo(list("a", "b"));
-    assertThat(a.awaitClose()).isEqualTo(new TestClient.CloseStatus(1001, "server shutting down"));
   }
 
   @Test

@@ -131,4 +131,20 @@ public abstract class SignalingContract {
       super(SignalingContract.this);
     }
   }
+
+  /** {@link TimelinessTests}. */
+  @Nested
+  class Timeliness extends TimelinessTests {
+    Timeliness() {
+      super(SignalingContract.this);
+    }
+  }
+
+  /** {@link ModerationTests}. */
+  @Nested
+  class Moderation extends ModerationTests {
+    Moderation() {
+      super(SignalingContract.this);
+    }
+  }
 }

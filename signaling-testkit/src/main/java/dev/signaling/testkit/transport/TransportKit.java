@@ -187,4 +187,12 @@ public abstract class TransportKit {
       super(TransportKit.this, Wire.PLAIN);
     }
   }
+
+  /** {@link ServerLimitsTests}. */
+  @Nested
+  class ServerLimits extends ServerLimitsTests {
+    ServerLimits() {
+      super(TransportKit.this, Wire.PLAIN);
+    }
+  }
 }
