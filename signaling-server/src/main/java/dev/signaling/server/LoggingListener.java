@@ -2,17 +2,30 @@ package dev.signaling.server;
 
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logs membership changes at DEBUG: one line per register or close is per-message logging, which
  * stays below INFO. The hub calls it on transport threads, so it only logs. NodeIds and usernames
- * are client text: control characters are escaped, so that no client can forge a line.
+ * are client text: control characters are escaped, so that no client can forge a line. A failed
+ * server (the hub has logged why) completes {@link #failure}, on which {@link ServerMain} exits.
  */
 final class LoggingListener implements SignalingListener {
 
   private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+
+  private final CompletableFuture<Throwable> failure;
+
+  LoggingListener(CompletableFuture<Throwable> failure) {
+    this.failure = failure;
+  }
+
+  @Override
+  public void serverFailed(Throwable cause) {
+    failure.complete(cause);
+  }
 
   @Override
   public void nodeJoined(Participant p) {

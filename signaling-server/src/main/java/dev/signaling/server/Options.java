@@ -1,5 +1,6 @@
 package dev.signaling.server;
 
+import dev.signaling.core.RateLimit;
 import dev.signaling.core.SignalingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,8 +139,34 @@ record Options(
           "membership changes go to a client at most once per T; 0 = at once",
           Values.duration(DEFAULTS.membershipInterval()),
           (d, v) -> d.config.membershipInterval("0".equals(v) ? Duration.ZERO : Values.duration(v, d.source))),
-      // The reliability settings of issue 10 (connection caps, inbound budget) go here, after the
-      // other SignalingConfig limits, with their OptionsTest cases.
+      new Setting("--max-connections-per-address", "MAX_CONNECTIONS_PER_ADDRESS", "N",
+          "further upgrades from one address get HTTP 429; 0 = no cap (behind a proxy)",
+          String.valueOf(DEFAULTS.maxConnectionsPerAddress()),
+          (d, v) -> d.config.maxConnectionsPerAddress(Values.nonNegativeInt(v, d.source))),
+      new Setting("--register-timeout", "REGISTER_TIMEOUT", "T", "close a connection that has not registered by then; 0 = never",
+          Values.duration(DEFAULTS.registerTimeout()),
+          (d, v) -> d.config.registerTimeout("0".equals(v) ? Duration.ZERO : Values.duration(v, d.source))),
+      new Setting("--max-total-partial-bytes", "MAX_TOTAL_PARTIAL_BYTES", "N",
+          "bytes all clients may hold in messages still arriving", "an eighth of the heap",
+          (d, v) -> d.config.maxTotalPartialBytes(Values.positiveLong(v, d.source))),
+      new Setting("--max-total-queued-bytes", "MAX_TOTAL_QUEUED_BYTES", "N",
+          "unsent bytes all clients may hold alone; the largest are closed 1008", "a quarter of the heap",
+          (d, v) -> d.config.maxTotalQueuedBytes(Values.positiveLong(v, d.source))),
+      new Setting("--fanout-limit", "FANOUT_LIMIT", "N", "bytes per second one client may make the server send; 0 or off = none",
+          String.valueOf(DEFAULTS.fanoutLimit().perSecond()), (d, v) -> d.fanout.rate = Values.rateLong(v, d.source)),
+      new Setting("--fanout-burst", "FANOUT_BURST", "N", "bytes of fan-out allowed at once; at least the limit",
+          "four times the limit", (d, v) -> d.fanout.burst = Values.positiveLong(v, d.source)),
+      new Setting("--register-limit", "REGISTER_LIMIT", "N", "registers per second per connection, with --auth; 0 or off = none",
+          String.valueOf(DEFAULTS.registerLimit().perSecond()), (d, v) -> d.registers.rate = Values.rateLong(v, d.source)),
+      new Setting("--register-burst", "REGISTER_BURST", "N", "registers allowed at once per connection",
+          "five times the limit", (d, v) -> d.registers.burst = Values.positiveLong(v, d.source)),
+      new Setting("--register-limit-per-address", "REGISTER_LIMIT_PER_ADDRESS", "N",
+          "registers per second per remote address, with --auth; 0 or off = none",
+          String.valueOf(DEFAULTS.registerLimitPerAddress().perSecond()),
+          (d, v) -> d.addressRegisters.rate = Values.rateLong(v, d.source)),
+      new Setting("--register-burst-per-address", "REGISTER_BURST_PER_ADDRESS", "N",
+          "registers allowed at once per remote address", "ten times the limit",
+          (d, v) -> d.addressRegisters.burst = Values.positiveLong(v, d.source)),
       new Setting("--tls-keystore", "TLS_KEYSTORE", "FILE", "serve wss:// and https:// with this keystore",
           "none: plain ws://", (d, v) -> d.keystore = Path.of(v)),
       new Setting("--tls-keystore-password", "TLS_KEYSTORE_PASSWORD", "P",
@@ -252,6 +279,10 @@ record Options(
     final SignalingConfig.Builder config = SignalingConfig.builder();
     Integer rate;
     Integer burst;
+    final RateFlags fanout = new RateFlags("--fanout-limit", "--fanout-burst", DEFAULTS.fanoutLimit(), 4);
+    final RateFlags registers = new RateFlags("--register-limit", "--register-burst", DEFAULTS.registerLimit(), 5);
+    final RateFlags addressRegisters = new RateFlags(
+        "--register-limit-per-address", "--register-burst-per-address", DEFAULTS.registerLimitPerAddress(), 10);
     Path keystore;
     String keystorePassword;
     String keystoreType;
@@ -276,6 +307,14 @@ record Options(
           config.rateLimit(perSecond, allowed);
         }
       }
+      RateLimit fanoutLimit = fanout.limit();
+      if (fanoutLimit.isOn()) {
+        config.fanoutLimit(fanoutLimit.perSecond(), fanoutLimit.burst());
+      } else {
+        config.noFanoutLimit();
+      }
+      config.registerLimit(registers.limit());
+      config.registerLimitPerAddress(addressRegisters.limit());
       Keystore tls = null;
       if (keystore != null) {
         tls = new Keystore(keystore, keystorePassword == null ? "" : keystorePassword,
@@ -297,6 +336,42 @@ record Options(
         throw new UsageException(e.getMessage());
       }
       return new Options(host, port, built, tls, origins, auth, metricsPort, cluster, false);
+    }
+  }
+
+  /**
+   * A rate limit given as two flags, a rate and a burst: the burst defaults to a multiple of the
+   * rate when only the rate is given.
+   */
+  private static final class RateFlags {
+    private final String rateFlag;
+    private final String burstFlag;
+    private final RateLimit defaults;
+    private final int burstPerRate;
+    Long rate;
+    Long burst;
+
+    RateFlags(String rateFlag, String burstFlag, RateLimit defaults, int burstPerRate) {
+      this.rateFlag = rateFlag;
+      this.burstFlag = burstFlag;
+      this.defaults = defaults;
+      this.burstPerRate = burstPerRate;
+    }
+
+    RateLimit limit() {
+      long perSecond = rate != null ? rate : defaults.perSecond();
+      if (perSecond == 0) {
+        return RateLimit.OFF;
+      }
+      long allowed = burst != null ? burst : rate == null ? defaults.burst() : timesBurst(perSecond);
+      if (allowed < perSecond) {
+        throw new UsageException(burstFlag + " (" + allowed + ") must be at least " + rateFlag + " (" + perSecond + ")");
+      }
+      return new RateLimit(perSecond, allowed);
+    }
+
+    private long timesBurst(long perSecond) {
+      return perSecond > Long.MAX_VALUE / burstPerRate ? Long.MAX_VALUE : perSecond * burstPerRate;
     }
   }
 

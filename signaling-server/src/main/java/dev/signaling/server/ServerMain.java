@@ -11,7 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +29,17 @@ import org.slf4j.LoggerFactory;
  * with their defaults): where it listens, every limit and policy, TLS, allowed origins,
  * authentication, cluster mode on Redis and a Prometheus metrics port. Joins and leaves are
  * logged at DEBUG through SLF4J. A bad argument prints one line and exits with status 2; a server
- * that cannot start prints one line and exits with status 1.
+ * that cannot start prints one line and exits with status 1; a server that failed while running
+ * (an {@link Error} such as an {@link OutOfMemoryError} reached one of its threads: it closed every
+ * client with {@code 1011} and stopped) exits with status {@value #FAILED}, so that a supervisor
+ * restarts it.
  */
 public final class ServerMain {
 
   private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
+
+  /** The exit status after the server failed while running. */
+  static final int FAILED = 3;
 
   private ServerMain() {}
 
@@ -56,7 +62,8 @@ public final class ServerMain {
    * Everything {@link #main} does, without {@code System.exit}, so tests can check the exit
    * status of the paths that do not start a server.
    *
-   * @return the process exit status: 0 done, 1 the server could not start, 2 bad arguments
+   * @return the process exit status: 0 done, 1 the server could not start, 2 bad arguments, 3
+   *     the server failed while running
    */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err)
       throws InterruptedException {
@@ -81,8 +88,7 @@ public final class ServerMain {
       err.println("error: " + redacted(oneLine(e.getMessage())));
       return 1;
     }
-    awaitShutdown(running, out);
-    return 0;
+    return awaitStop(running, out);
   }
 
   /**
@@ -93,13 +99,14 @@ public final class ServerMain {
    *     Redis cannot be reached; the message says which (never the password)
    */
   static Running start(Options options, PrintStream out) {
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
     SignalingServer.Builder builder =
         SignalingServer.builder()
             .host(options.host())
             .port(options.port())
             .config(withAuthentication(options))
             .allowedOrigins(options.allowedOrigins().toArray(String[]::new))
-            .listener(new LoggingListener());
+            .listener(new LoggingListener(failure));
     if (options.tls() != null) {
       builder.tls(sslContext(options.tls())); // before Redis: nothing to undo when it fails
     }
@@ -132,7 +139,7 @@ public final class ServerMain {
           + options.cluster().keyPrefix() + ")");
     }
     out.flush();
-    return new Running(server, metrics);
+    return new Running(server, metrics, failure);
   }
 
   /** The configuration with the authenticator that {@code --auth} names. */
@@ -194,8 +201,10 @@ public final class ServerMain {
    *
    * @param server the signaling server
    * @param metrics the Prometheus endpoint, or {@code null}
+   * @param failure completed when the server fails while running
    */
-  record Running(SignalingServer server, MetricsEndpoint metrics) implements AutoCloseable {
+  record Running(SignalingServer server, MetricsEndpoint metrics, CompletableFuture<Throwable> failure)
+      implements AutoCloseable {
     @Override
     public void close() {
       if (metrics != null) {
@@ -206,24 +215,38 @@ public final class ServerMain {
   }
 
   /**
-   * Blocks until the JVM begins to shut down (Ctrl-C, SIGTERM). The hook closes the server itself,
-   * because the JVM halts once hooks return: closing there lets clients receive their {@code 1001}
-   * before the process ends. "Press Ctrl-C" is printed once the hook is in place, so that whoever
-   * waits for that line may stop the server at once.
+   * Blocks until the JVM begins to shut down (Ctrl-C, SIGTERM), or the server fails. The hook
+   * closes the server itself, because the JVM halts once hooks return: closing there lets clients
+   * receive their {@code 1001} before the process ends. "Press Ctrl-C" is printed once the hook is
+   * in place, so that whoever waits for that line may stop the server at once.
+   *
+   * @return 0 after a shutdown, {@link #FAILED} after a failure (the server is closed then too)
    */
-  private static void awaitShutdown(Running running, PrintStream out) throws InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("Shutting down");
-                  running.close();
-                  closed.countDown();
-                },
-                "signaling-shutdown"));
+  static int awaitStop(Running running, PrintStream out) throws InterruptedException {
+    CompletableFuture<Integer> stopped = new CompletableFuture<>();
+    Thread hook = new Thread(
+        () -> {
+          log.info("Shutting down");
+          running.close();
+          stopped.complete(0);
+        },
+        "signaling-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    // Not on the failing thread: that is one of the server's own, which closing waits for.
+    running.failure().thenAcceptAsync(cause -> {
+      running.close();
+      stopped.complete(FAILED);
+    }, task -> new Thread(task, "signaling-failed").start());
     out.println("Press Ctrl-C to stop.");
     out.flush();
-    closed.await();
+    try {
+      int status = stopped.get();
+      if (status == FAILED) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+      return status;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("stopping the server failed", e.getCause());
+    }
   }
 }

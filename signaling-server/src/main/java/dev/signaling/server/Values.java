@@ -58,6 +58,17 @@ final class Values {
     return positiveInt(value, source);
   }
 
+  static long rateLong(String value, String source) {
+    if (value.equalsIgnoreCase("off") || value.equals("0")) {
+      return 0;
+    }
+    return positiveLong(value, source);
+  }
+
+  static int nonNegativeInt(String value, String source) {
+    return value.equals("0") ? 0 : positiveInt(value, source);
+  }
+
   static boolean bool(String value, String source) {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "true" -> true;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.DuplicatePolicy;
+import dev.signaling.core.RateLimit;
 import dev.signaling.core.SignalingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,22 @@ class OptionsTest {
       new Case("--ping-interval", "PING_INTERVAL", "2m", Duration.ofMinutes(2), o -> o.config().pingInterval()),
       new Case("--membership-interval", "MEMBERSHIP_INTERVAL", "200ms", Duration.ofMillis(200),
           o -> o.config().membershipInterval()),
+      new Case("--max-connections-per-address", "MAX_CONNECTIONS_PER_ADDRESS", "0", 0,
+          o -> o.config().maxConnectionsPerAddress()),
+      new Case("--register-timeout", "REGISTER_TIMEOUT", "5s", Duration.ofSeconds(5), o -> o.config().registerTimeout()),
+      new Case("--max-total-partial-bytes", "MAX_TOTAL_PARTIAL_BYTES", "1000000", 1_000_000L,
+          o -> o.config().maxTotalPartialBytes()),
+      new Case("--max-total-queued-bytes", "MAX_TOTAL_QUEUED_BYTES", "2000000", 2_000_000L,
+          o -> o.config().maxTotalQueuedBytes()),
+      new Case("--fanout-limit", "FANOUT_LIMIT", "100000", new RateLimit(100_000, 400_000), o -> o.config().fanoutLimit()),
+      new Case("--fanout-burst", "FANOUT_BURST", "9000000", new RateLimit(1L << 20, 9_000_000),
+          o -> o.config().fanoutLimit()),
+      new Case("--register-limit", "REGISTER_LIMIT", "3", new RateLimit(3, 15), o -> o.config().registerLimit()),
+      new Case("--register-burst", "REGISTER_BURST", "9", new RateLimit(1, 9), o -> o.config().registerLimit()),
+      new Case("--register-limit-per-address", "REGISTER_LIMIT_PER_ADDRESS", "20", new RateLimit(20, 200),
+          o -> o.config().registerLimitPerAddress()),
+      new Case("--register-burst-per-address", "REGISTER_BURST_PER_ADDRESS", "1000", new RateLimit(50, 1000),
+          o -> o.config().registerLimitPerAddress()),
       new Case("--tls-keystore", "TLS_KEYSTORE", "/etc/signaling/server.p12", Path.of("/etc/signaling/server.p12"),
           o -> o.tls().path()),
       new Case("--tls-keystore-password", "TLS_KEYSTORE_PASSWORD", "pw", "pw", o -> o.tls().password()),
@@ -165,6 +182,18 @@ class OptionsTest {
   }
 
   @Test
+  void reliabilityLimits_offOrZero_switchThemOff() {
+    SignalingConfig config = Options.parse(new String[] {"--fanout-limit", "off", "--register-limit", "0",
+        "--register-limit-per-address", "off", "--register-timeout", "0", "--max-connections-per-address", "0"},
+        Map.of()).config();
+    assertThat(config.fanoutLimit()).isEqualTo(RateLimit.OFF);
+    assertThat(config.registerLimit()).isEqualTo(RateLimit.OFF);
+    assertThat(config.registerLimitPerAddress()).isEqualTo(RateLimit.OFF);
+    assertThat(config.registerTimeout()).isZero();
+    assertThat(config.maxConnectionsPerAddress()).isZero();
+  }
+
+  @Test
   void aKeystoreWithoutPasswordOrType_isPkcs12WithAnEmptyPassword() {
     Options.Keystore keystore = Options.parse(new String[] {"--tls-keystore", "k.p12"}, Map.of()).tls();
     assertThat(keystore).isEqualTo(new Options.Keystore(Path.of("k.p12"), "", "PKCS12"));
@@ -198,6 +227,11 @@ class OptionsTest {
     bad.put(new String[] {"--handshake-timeout", "0s"}, "--handshake-timeout must be a positive duration such as 500ms, 10s, 2m or 1h: '0s'");
     bad.put(new String[] {"--auth", "password"}, "--auth must be none or ed25519: 'password'");
     bad.put(new String[] {"--rate-limit", "100", "--rate-burst", "10"}, "the rate burst (10) must be at least the rate limit (100)");
+    bad.put(new String[] {"--fanout-limit", "100", "--fanout-burst", "10"}, "--fanout-burst (10) must be at least --fanout-limit (100)");
+    bad.put(new String[] {"--register-burst", "0"}, "--register-burst must be a positive whole number: '0'");
+    bad.put(new String[] {"--max-connections-per-address", "-1"},
+        "--max-connections-per-address must be a positive whole number: '-1'");
+    bad.put(new String[] {"--max-total-queued-bytes", "0"}, "--max-total-queued-bytes must be a positive whole number: '0'");
     bad.put(new String[] {"--tls-keystore-password", "x"}, "a TLS keystore password or type needs --tls-keystore (or TLS_KEYSTORE)");
     bad.put(new String[] {"--host", ""}, "--host must not be empty");
     bad.put(new String[] {"--port"}, "--port needs a value");

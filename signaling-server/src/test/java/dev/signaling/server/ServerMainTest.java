@@ -53,6 +53,33 @@ class ServerMainTest {
   }
 
   @Test
+  @Timeout(30)
+  void aServerThatFails_closesItsClients1011_andRunEndsWithStatus3() throws Exception {
+    start();
+    WebSocketTestClient client = WebSocketTestClient.connect("client", running.server().webSocketUri());
+    client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+    client.next();
+    java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+    Thread waiting = new Thread(() -> {
+      try {
+        status.complete(ServerMain.awaitStop(running, out));
+      } catch (Throwable t) {
+        status.completeExceptionally(t);
+      }
+    }, "awaiting-stop");
+    waiting.start();
+
+    // What a transport does when an Error reaches one of its threads.
+    running.server().hub().fail(new OutOfMemoryError("injected"));
+
+    assertThat(client.awaitClose().code()).isEqualTo(1011);
+    assertThat(status.get(TestClient.TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("the exit status a supervisor sees").isEqualTo(ServerMain.FAILED);
+    assertThatThrownBy(() -> WebSocketTestClient.connect("late", running.server().webSocketUri()))
+        .as("the server is closed").isNotNull();
+  }
+
+  @Test
   void badArguments_printOneLine_withoutTheUsage_exitStatus2() throws Exception {
     int status = ServerMain.run(new String[] {"--port", "abc"}, Map.of(), out, err);
 
