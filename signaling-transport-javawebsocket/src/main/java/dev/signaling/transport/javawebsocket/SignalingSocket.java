@@ -359,6 +359,30 @@ final class SignalingSocket extends WebSocketImpl implements InboundAccount {
    */
   @Override
   public void closeConnection(int code, String message, boolean remote) {
+    if (closed) {
+      return;
+    }
+    if (endpoint.onSelectorThread()) {
+      // At end of stream Java-WebSocket 1.6.0 closes the socket in the middle of its selector
+      // pass, then asks the cancelled key whether it is writable: the CancelledKeyException ends
+      // the pass, so a mass drop costs one pass per closed socket and new connections wait behind
+      // them. Closed on the timer thread instead, the pass goes on; the socket is not read
+      // meanwhile. (A close the timer drops at shutdown is made again by the endpoint's last sweep.)
+      SelectionKey key = getSelectionKey();
+      try {
+        if (key != null) {
+          key.interestOps(0);
+        }
+      } catch (CancelledKeyException e) {
+        // already cancelled
+      }
+      endpoint.schedule(() -> closeNow(code, message, remote), 0);
+      return;
+    }
+    closeNow(code, message, remote);
+  }
+
+  private void closeNow(int code, String message, boolean remote) {
     if (!CLOSED_FLAG.compareAndSet(this, false, true)) {
       return;
     }

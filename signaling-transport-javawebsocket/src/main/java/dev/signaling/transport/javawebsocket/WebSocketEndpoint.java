@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
@@ -44,12 +45,16 @@ import org.slf4j.LoggerFactory;
  * opened ones to the hub, and owns what the library lacks: the origin allowlist, the connection
  * caps ({@link ConnectionSlots}), the server-wide budget for partial messages ({@link
  * InboundBudget}), the handshake timeout, liveness by answered pings ({@link Liveness}), a sweep
- * that restores lost write demands, and what happens when an {@link Error} reaches one of its
- * threads ({@link Failure}).
+ * that restores lost write demands, an accept rate that keeps up with a reconnect storm ({@link
+ * #onConnect}), and what happens when an {@link Error} reaches one of its threads ({@link
+ * Failure}).
  */
 final class WebSocketEndpoint extends WebSocketServer {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
+  /** Most connections {@link #onConnect} takes in one selector pass (the listen backlog). */
+  private static final int MAX_ACCEPTS_PER_PASS = 1024;
 
   /** How often {@link SignalingSocket#kickIfStalled()} runs over all sockets. */
   private static final long STALL_SWEEP_MILLIS = 100;
@@ -67,6 +72,8 @@ final class WebSocketEndpoint extends WebSocketServer {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final Failure failure;
   private volatile boolean shuttingDown;
+  /** The library's selector thread, once it runs. */
+  private volatile Thread selectorThread;
   /** What every socket is offered: one shared template (see {@link SignalingDraft#template}). */
   private final List<Draft> drafts;
   /** The gathering-write array of the one selector thread, shared by all its channels. */
@@ -166,6 +173,11 @@ final class WebSocketEndpoint extends WebSocketServer {
     sockets.remove(socket);
   }
 
+  /** Whether the caller is the library's selector thread. */
+  boolean onSelectorThread() {
+    return Thread.currentThread() == selectorThread;
+  }
+
   /** The sockets not closed yet. */
   Set<SignalingSocket> sockets() {
     return sockets;
@@ -244,12 +256,65 @@ final class WebSocketEndpoint extends WebSocketServer {
    */
   @Override
   public void run() {
-    failure.selectorThread(Thread.currentThread());
+    selectorThread = Thread.currentThread();
+    failure.selectorThread(selectorThread);
     try {
       super.run();
     } catch (Throwable t) {
       started.completeExceptionally(t); // if it dies before it ever ran, start() fails at once
       failure.selectorDied(t);
+    }
+  }
+
+  /**
+   * Takes every pending connection but one. Java-WebSocket 1.6.0 accepts one connection per
+   * selector pass ({@code WebSocketServer.doAccept}, private), and a pass also serves every ready
+   * connection, so in a reconnect storm accepts fall far behind. The library calls this on its
+   * selector thread with the listening key just before its own accept: the connections accepted
+   * here are set up exactly as {@code doAccept} sets up its one (non-blocking, TCP_NODELAY,
+   * keep-alive, registered for reads with a socket of our factory, the channel wrapped, a read
+   * buffer allocated). The library's accept then takes the next one, or finds none and does
+   * nothing, as when another thread won the race. Always true: false would cancel the listening
+   * key.
+   */
+  @Override
+  protected boolean onConnect(SelectionKey key) {
+    ServerSocketChannel listening = (ServerSocketChannel) key.channel();
+    try {
+      SocketChannel channel;
+      for (int i = 0; i < MAX_ACCEPTS_PER_PASS && (channel = listening.accept()) != null; i++) {
+        adopt(channel, key.selector());
+      }
+    } catch (IOException e) {
+      // Out of file descriptors, say: the library's own accept meets it next and handles it.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
+  /** What {@code doAccept} does with the connection it accepts. */
+  private void adopt(SocketChannel channel, Selector selector) throws InterruptedException {
+    WebSocketServerFactory factory = (WebSocketServerFactory) getWebSocketFactory();
+    WebSocketImpl socket = null;
+    try {
+      channel.configureBlocking(false);
+      channel.socket().setTcpNoDelay(isTcpNoDelay());
+      channel.socket().setKeepAlive(true);
+      socket = factory.createWebSocket(this, drafts);
+      socket.setSelectionKey(channel.register(selector, SelectionKey.OP_READ, socket));
+      socket.setChannel(factory.wrapChannel(channel, socket.getSelectionKey()));
+      allocateBuffers(socket);
+    } catch (IOException e) {
+      log.debug("Dropping a connection at accept: {}", e.toString());
+      if (socket != null) {
+        socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "accept failed");
+      }
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // gone anyway
+      }
     }
   }
 
