@@ -260,10 +260,10 @@ record Options(
         .append(nl);
     for (Setting s : SETTINGS) {
       String flag = s.flag() + " " + s.value();
-      usage.append(String.format(Locale.ROOT, "  %-28s %s%n", flag, s.help()));
-      usage.append(String.format(Locale.ROOT, "  %-28s env %s, default %s%n", "", s.env(), s.defaultText()));
+      usage.append(String.format(Locale.ROOT, "  %-34s %s%n", flag, s.help()));
+      usage.append(String.format(Locale.ROOT, "  %-34s env %s, default %s%n", "", s.env(), s.defaultText()));
     }
-    usage.append(String.format(Locale.ROOT, "  %-28s %s%n", "-h, --help", "print this text and exit"));
+    usage.append(String.format(Locale.ROOT, "  %-34s %s%n", "-h, --help", "print this text and exit"));
     return usage.toString();
   }
 
