@@ -510,6 +510,16 @@ public final class RedisCluster implements Cluster {
   }
 
   /**
+   * Has the cluster declare this server gone now, as the expiry of its lease after a pause longer
+   * than the failure timeout would, while it goes on running (it renews its lease at its next
+   * tick, reads that it was declared gone, and re-publishes its nodes). For failure tests.
+   */
+  void expireLease() {
+    commands.sync().eval(Scripts.LEAVE, ScriptOutputType.INTEGER,
+        new String[] {keys.epoch(), keys.servers()}, serverId, keys.logPrefix());
+  }
+
+  /**
    * Stops at once, as a crashed server would: no leave in the log, the lease just expires. For
    * failure tests.
    */
