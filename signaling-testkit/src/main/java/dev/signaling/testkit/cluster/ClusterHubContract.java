@@ -8,6 +8,7 @@ import static dev.signaling.testkit.Messages.register;
 import static dev.signaling.testkit.Messages.signal;
 import static dev.signaling.testkit.Steps.assertNothingPending;
 import static dev.signaling.testkit.Steps.assertReplacesAlice;
+import static dev.signaling.testkit.Steps.assertTold;
 import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,14 +77,6 @@ public abstract class ClusterHubContract {
   /** The nodeIds a server's hub holds, in order. */
   protected static List<String> nodeIds(TestServer server) {
     return server.hub().participants().stream().map(Participant::nodeId).toList();
-  }
-
-  /** Asserts that {@code client} is told exactly these messages next, in this order, and then nothing. */
-  protected static void told(TestClient client, String... messages) {
-    for (int i = 0; i < messages.length; i++) {
-      assertThat(client.next()).as("message %s to %s", i, client).isEqualTo(messages[i]);
-    }
-    assertNothingPending(client);
   }
 
   /** Waits until every server holds exactly these nodes, in this order. */
@@ -328,18 +321,18 @@ public abstract class ClusterHubContract {
     // registrations, so without roles (none is announced again, none is replayed).
     String after = participants("a:alice", "c:carol", "b1:bob1", "b2:bob2");
     for (TestClient other : List.of(a, c)) {
-      told(other, presence("leave", "b1", "bob1"), presence("leave", "b2", "bob2"), participants("a:alice", "c:carol"),
+      assertTold(other, presence("leave", "b1", "bob1"), presence("leave", "b2", "bob2"), participants("a:alice", "c:carol"),
           presence("join", "b1", "bob1"), presence("join", "b2", "bob2"), after);
     }
     // Their own server spares them their own leave, and tells each what the others were told of the other.
-    told(b1, presence("leave", "b2", "bob2"), presence("join", "b2", "bob2"), after);
-    told(b2, presence("leave", "b1", "bob1"), presence("join", "b1", "bob1"), after);
+    assertTold(b1, presence("leave", "b2", "bob2"), presence("join", "b2", "bob2"), after);
+    assertTold(b2, presence("leave", "b1", "bob1"), presence("join", "b1", "bob1"), after);
     membershipEverywhere(s, "a", "c", "b1", "b2");
     TestClient d = s.get(0).connect();
     d.send(register("d", "dave"));
-    told(d, participants("a:alice", "c:carol", "b1:bob1", "b2:bob2", "d:dave"));
+    assertTold(d, participants("a:alice", "c:carol", "b1:bob1", "b2:bob2", "d:dave"));
     for (TestClient other : List.of(a, c, b1, b2)) {
-      told(other, presence("join", "d", "dave"), participants("a:alice", "c:carol", "b1:bob1", "b2:bob2", "d:dave"));
+      assertTold(other, presence("join", "d", "dave"), participants("a:alice", "c:carol", "b1:bob1", "b2:bob2", "d:dave"));
     }
     b1.send(signal("b1", "a", "\"still here\""));
     assertThat(a.next()).isEqualTo(signal("b1", "a", "\"still here\""));
@@ -368,13 +361,13 @@ public abstract class ClusterHubContract {
     TestClient d = s.get(1).connect();
     d.send(register("d", "dave"));
     String withDead = participants("a:alice", "b:bob", "c:carol", "c2:carol2", "d:dave");
-    told(d, withDead, assign("a", "relay", "b"));
+    assertTold(d, withDead, assign("a", "relay", "b"));
     for (TestClient other : List.of(a, b)) {
-      told(other, presence("join", "d", "dave"), withDead);
+      assertTold(other, presence("join", "d", "dave"), withDead);
     }
     expire(s.get(2));
     for (TestClient client : List.of(a, b, d)) {
-      told(client, presence("leave", "c", "carol"), presence("leave", "c2", "carol2"),
+      assertTold(client, presence("leave", "c", "carol"), presence("leave", "c2", "carol2"),
           participants("a:alice", "b:bob", "d:dave"));
     }
     membershipEverywhere(s.subList(0, 2), "a", "b", "d");

@@ -6,6 +6,7 @@ import static dev.signaling.testkit.Messages.presence;
 import static dev.signaling.testkit.Messages.register;
 import static dev.signaling.testkit.Messages.signal;
 import static dev.signaling.testkit.Steps.assertNothingPending;
+import static dev.signaling.testkit.Steps.assertTold;
 import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,7 +93,7 @@ class InMemoryClusterHubTest extends ClusterHubContract {
     String server = serverIds.get(s.get(1));
     network.delayAppends(server);
     declareGone(s.get(1));
-    told(a, presence("leave", "b1", "bob1"), presence("leave", "b2", "bob2"), participants("a:alice"));
+    assertTold(a, presence("leave", "b1", "bob1"), presence("leave", "b2", "bob2"), participants("a:alice"));
     Waits.until("its re-publication waits", () -> network.delayedAppends(server) == 1);
     // Meanwhile its clients keep their nodeIds and routes: their signals flow, locally and across.
     b1.send(signal("b1", "b2", "\"local\""));
@@ -105,9 +106,9 @@ class InMemoryClusterHubTest extends ClusterHubContract {
     assertNothingPending(b2);
     network.releaseAppends(server);
     String after = participants("a:alice", "b1:bob1", "b2:bob2");
-    told(a, presence("join", "b1", "bob1"), presence("join", "b2", "bob2"), after);
-    told(b1, presence("leave", "b2", "bob2"), presence("join", "b2", "bob2"), after);
-    told(b2, presence("leave", "b1", "bob1"), presence("join", "b1", "bob1"), after);
+    assertTold(a, presence("join", "b1", "bob1"), presence("join", "b2", "bob2"), after);
+    assertTold(b1, presence("leave", "b2", "bob2"), presence("join", "b2", "bob2"), after);
+    assertTold(b2, presence("leave", "b1", "bob1"), presence("join", "b1", "bob1"), after);
     a.send(signal("a", "b1", "\"back\""));
     assertThat(b1.next()).isEqualTo(signal("a", "b1", "\"back\""));
   }
@@ -122,14 +123,14 @@ class InMemoryClusterHubTest extends ClusterHubContract {
     b.close();
     Waits.until("b's leave waits", () -> network.delayedAppends(server) == 1);
     declareGone(s.get(1));
-    told(a, presence("leave", "b", "bob"), participants("a:alice"));
+    assertTold(a, presence("leave", "b", "bob"), participants("a:alice"));
     Waits.until("its re-publication waits behind the leave", () -> network.delayedAppends(server) == 2);
     network.releaseAppends(server);
     // A later register on that server is the barrier: b would have come back before it.
     TestClient e = s.get(1).connect();
     e.send(register("e", "eve"));
     assertThat(e.next()).isEqualTo(participants("a:alice", "e:eve"));
-    told(a, presence("join", "e", "eve"), participants("a:alice", "e:eve"));
+    assertTold(a, presence("join", "e", "eve"), participants("a:alice", "e:eve"));
     membershipEverywhere(s, "a", "e");
   }
 
@@ -141,12 +142,12 @@ class InMemoryClusterHubTest extends ClusterHubContract {
     String server = serverIds.get(s.get(1));
     network.delayAppends(server);
     declareGone(s.get(1));
-    told(a, presence("leave", "b", "bob"), participants("a:alice"));
+    assertTold(a, presence("leave", "b", "bob"), participants("a:alice"));
     Waits.until("its re-publication waits", () -> network.delayedAppends(server) == 1);
     b.close();
     Waits.until("b's leave waits behind it", () -> network.delayedAppends(server) == 2);
     network.releaseAppends(server);
-    told(a, presence("join", "b", "bob"), participants("a:alice", "b:bob"), presence("leave", "b", "bob"),
+    assertTold(a, presence("join", "b", "bob"), participants("a:alice", "b:bob"), presence("leave", "b", "bob"),
         participants("a:alice"));
     membershipEverywhere(s, "a");
   }
