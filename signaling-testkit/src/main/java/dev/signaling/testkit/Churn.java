@@ -7,7 +7,9 @@ import static dev.signaling.testkit.Messages.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +67,23 @@ public final class Churn {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /**
+   * The nodeIds of the clients that {@link #joinAndLeave} keeps with these arguments. A test waits
+   * until a server holds exactly these: the <em>number</em> of nodes can equal theirs while a
+   * survivor's register and a leaver's leave are both still in flight.
+   */
+  public static Set<String> survivorIds(int threads, int perThread) {
+    Set<String> ids = new HashSet<>();
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        if (i % 3 != 2) {
+          ids.add("n" + t + "-" + i);
+        }
+      }
+    }
+    return ids;
   }
 
   /**

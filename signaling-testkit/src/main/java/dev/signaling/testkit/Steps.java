@@ -54,6 +54,17 @@ public final class Steps {
     assertThat(newer.next()).isEqualTo(participants("a:alice2", "b:bob"));
   }
 
+  /**
+   * Asserts that {@code client} is told exactly these messages next, in this order, and then
+   * nothing (see {@link #assertNothingPending}).
+   */
+  public static void assertTold(TestClient client, String... messages) {
+    for (int i = 0; i < messages.length; i++) {
+      assertThat(client.next()).as("message %s to %s", i, client).isEqualTo(messages[i]);
+    }
+    assertNothingPending(client);
+  }
+
   /** The next message that is not a heartbeat. */
   public static String skipHeartbeats(TestClient client) {
     String m = client.next();

@@ -12,7 +12,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -21,16 +20,11 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +58,6 @@ public final class RedisCluster implements Cluster {
   private static final Logger log = LoggerFactory.getLogger(RedisCluster.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** How long a reader's XREAD waits for new entries, so it notices a new epoch promptly. */
-  private static final long READ_BLOCK_MILLIS = 200;
-  /** Pause after a failed read or tick before the next try (Redis unreachable). */
-  private static final long RETRY_PAUSE_MILLIS = 100;
-  private static final int READ_BATCH = 512;
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
   private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
@@ -78,41 +67,24 @@ public final class RedisCluster implements Cluster {
   private final Duration failureTimeout;
   private final Duration tickInterval;
   private final long leaseMillis;
-  private final long maxLogEntries;
 
   private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> commands;
-  private final StatefulRedisConnection<String, String> reader;
+  private final StatefulRedisConnection<String, String> readerConnection;
   private final StatefulRedisPubSubConnection<String, String> pubsub;
-  private final String appendSha;
+  private final Appends appends;
 
   private final ScheduledExecutorService ticker;
-  private Thread readerThread;
   private volatile ClusterMember member;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
-  /** The entry id the reader must reach before {@link #join} returns; null: no wait. */
-  private volatile String joinTarget;
-
-  // Appends: guarded by appendLock.
-  private final Object appendLock = new Object();
-  private final ArrayDeque<Pending> unapplied = new ArrayDeque<>();
-  private long seq;
-  /** The epoch this server appends to and reads. */
-  private String epoch;
-  private boolean closed;
-  /** A newer epoch seen by a tick or a refused append; the reader switches to it. */
-  private volatile String nextEpoch;
-  /** Set when Redis asked for a resend (a gap, a lost script); the next tick resends. */
-  private volatile boolean resendNow;
-  private volatile boolean stopped;
+  private LogReader reader;
+  private Thread readerThread;
 
   private RedisCluster(Builder b) {
     this.keys = new Keys(b.keyPrefix);
     this.failureTimeout = b.failureTimeout;
     this.tickInterval = failureTimeout.dividedBy(8);
     this.leaseMillis = failureTimeout.minus(tickInterval).toMillis();
-    this.maxLogEntries = b.maxLogEntries;
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(1)
@@ -123,16 +95,17 @@ public final class RedisCluster implements Cluster {
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
-        // Nothing piles up in Lettuce while Redis is away: appends are kept (and resent) here,
-        // messages between servers are dropped, as documented.
+        // Nothing piles up in Lettuce while Redis is away: appends are kept (and resent) by
+        // Appends, messages between servers are dropped, as documented.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
         .build());
     try {
       this.commands = client.connect();
-      this.reader = client.connect();
+      this.readerConnection = client.connect();
       this.pubsub = client.connectPubSub();
-      this.appendSha = commands.sync().scriptLoad(Scripts.APPEND);
+      String appendSha = commands.sync().scriptLoad(Scripts.APPEND);
+      this.appends = new Appends(keys, serverId, commands, appendSha, b.maxLogEntries, failureTimeout, tickInterval);
     } catch (RedisException e) {
       shutDownClient();
       throw new SignalingException("cannot connect to Redis at " + b.uri + ": " + e.getMessage(), e);
@@ -174,11 +147,10 @@ public final class RedisCluster implements Cluster {
     return failureTimeout;
   }
 
-  // ------------------------------------------------------------------ join
-
   @Override
   public void join(ClusterMember member) {
     this.member = Objects.requireNonNull(member, "member");
+    String joinTarget;
     try {
       pubsub.addListener(new RedisPubSubAdapter<>() {
         @Override
@@ -188,9 +160,7 @@ public final class RedisCluster implements Cluster {
       });
       pubsub.sync().subscribe(keys.channel(serverId), keys.all());
       String current = tick(true);
-      synchronized (appendLock) {
-        epoch = current;
-      }
+      appends.start(current);
       List<StreamMessage<String, String>> last =
           commands.sync().xrevrange(keys.log(current), Range.create("-", "+"), Limit.from(1));
       joinTarget = last.isEmpty() ? null : last.get(0).getId();
@@ -198,11 +168,12 @@ public final class RedisCluster implements Cluster {
       close();
       throw new SignalingException("cannot join the cluster in Redis: " + e.getMessage(), e);
     }
-    readerThread = new Thread(this::readLoop, "signaling-cluster-log-" + serverId);
+    reader = new LogReader(readerConnection, keys, serverId, appends, member, joinTarget);
+    readerThread = new Thread(reader, "signaling-cluster-log-" + serverId);
     readerThread.setDaemon(true);
     readerThread.start();
     try {
-      if (!caughtUp.await(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!reader.awaitCaughtUp(JOIN_TIMEOUT.toMillis())) {
         close();
         throw new SignalingException("could not read the cluster's log within " + JOIN_TIMEOUT);
       }
@@ -213,223 +184,18 @@ public final class RedisCluster implements Cluster {
     }
     long period = tickInterval.toMillis();
     ticker.scheduleWithFixedDelay(this::tickQuietly, period, period, TimeUnit.MILLISECONDS);
-    log.info("Server {} joined the signaling cluster '{}' (epoch {})", serverId, keys.prefix, epochNow());
+    log.info("Server {} joined the signaling cluster '{}' (epoch {})", serverId, keys.prefix(), appends.epoch());
   }
-
-  // ------------------------------------------------------------------ appends
 
   @Override
   public void append(String event) {
-    synchronized (appendLock) {
-      if (closed) {
-        return;
-      }
-      Pending p = new Pending(++seq, event, false);
-      unapplied.add(p);
-      send(p);
-    }
+    appends.append(event);
   }
-
-  /** Sends one pending append to Redis; guarded by appendLock. */
-  private void send(Pending p) {
-    String to = epoch;
-    p.sentAtNanos = System.nanoTime();
-    try {
-      commands.async().<List<Object>>evalsha(appendSha, ScriptOutputType.MULTI,
-              new String[] {keys.epoch(), keys.log(to), keys.seqs(to), keys.servers(), keys.synced(to)},
-              to, serverId, Long.toString(p.seq), p.event, Long.toString(maxLogEntries), newId(),
-              Long.toString(failureTimeout.toMillis() * 2), p.sync ? "1" : "0")
-          .whenComplete((reply, error) -> appended(to, reply, error));
-    } catch (RedisException e) {
-      resendNow = true; // rejected at once (disconnected): the next tick resends
-    }
-  }
-
-  private void appended(String to, List<Object> reply, Throwable error) {
-    if (error != null) {
-      if (String.valueOf(error.getMessage()).contains("NOSCRIPT")) {
-        commands.async().scriptLoad(Scripts.APPEND); // Redis restarted and forgot it
-      }
-      resendNow = true;
-      return;
-    }
-    String outcome = String.valueOf(reply.get(0));
-    if (outcome.equals("gap")) {
-      resendNow = true;
-    } else if (outcome.equals("epoch")) {
-      String current = String.valueOf(reply.get(1));
-      if (!current.isEmpty() && !current.equals(to)) {
-        nextEpoch = current;
-      }
-    }
-  }
-
-  /** Resends every append not yet read back, in order (Redis drops those it already took). */
-  private void resendIfStale() {
-    synchronized (appendLock) {
-      Pending oldest = unapplied.peek();
-      if (closed || oldest == null) {
-        return;
-      }
-      boolean stale = System.nanoTime() - oldest.sentAtNanos > tickInterval.toNanos() * 2;
-      if (resendNow || stale) {
-        resendNow = false;
-        for (Pending p : unapplied) {
-          send(p);
-        }
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ the log reader
-
-  private void readLoop() {
-    String reading = epochNow();
-    String after = "0-0";
-    if (joinTarget == null) {
-      caughtUp.countDown();
-    }
-    while (!stopped) {
-      String next = nextEpoch;
-      if (next != null && !next.equals(reading)) {
-        // The old log takes no more appends: read it to its end first (it is still there after
-        // a compaction), so that every server re-publishes the same state, and this server
-        // re-appends exactly the events the old log did not take.
-        String[] progress = {after};
-        boolean drained = drain(reading, progress);
-        after = progress[0];
-        if (!drained) {
-          continue;
-        }
-        reset(next);
-        reading = next;
-        after = "0-0";
-        continue;
-      }
-      List<StreamMessage<String, String>> batch;
-      try {
-        batch = reader.sync().xread(XReadArgs.Builder.block(READ_BLOCK_MILLIS).count(READ_BATCH),
-            XReadArgs.StreamOffset.from(keys.log(reading), after));
-      } catch (RuntimeException e) {
-        if (stopped) {
-          break;
-        }
-        log.debug("Reading the cluster log failed; retrying", e);
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS));
-        continue;
-      }
-      for (StreamMessage<String, String> entry : batch) {
-        after = entry.getId();
-        deliver(entry.getBody(), position(after));
-        String target = joinTarget;
-        if (target != null && compareIds(after, target) >= 0) {
-          joinTarget = null;
-          caughtUp.countDown();
-        }
-      }
-    }
-  }
-
-  /**
-   * Reads what is left of a log that takes no more appends; false if Redis failed meanwhile.
-   *
-   * @param after in: the last entry read; out: the last entry read now
-   */
-  private boolean drain(String epoch, String[] after) {
-    try {
-      while (!stopped) {
-        List<StreamMessage<String, String>> batch = reader.sync().xread(XReadArgs.Builder.count(READ_BATCH),
-            XReadArgs.StreamOffset.from(keys.log(epoch), after[0]));
-        if (batch.isEmpty()) {
-          return true;
-        }
-        for (StreamMessage<String, String> entry : batch) {
-          after[0] = entry.getId();
-          deliver(entry.getBody(), position(after[0]));
-        }
-      }
-      return false;
-    } catch (RuntimeException e) {
-      log.debug("Reading the end of the old log failed; retrying", e);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS));
-      return false;
-    }
-  }
-
-  private void deliver(Map<String, String> entry, long position) {
-    try {
-      String gone = entry.get("gone");
-      if (gone != null) {
-        member.onServerGone(gone);
-        return;
-      }
-      String origin = entry.get("s");
-      if (serverId.equals(origin)) {
-        long applied = Long.parseLong(entry.get("q"));
-        synchronized (appendLock) {
-          while (!unapplied.isEmpty() && unapplied.peek().seq <= applied) {
-            unapplied.poll();
-          }
-        }
-      }
-      member.onEvent(entry.get("e"), position);
-    } catch (RuntimeException e) {
-      log.error("Applying a cluster log entry failed; skipped", e);
-    }
-  }
-
-  /**
-   * Switches to a new epoch: the hub starts a fresh replica and re-publishes its nodes, which
-   * enter the new log first; then the appends it has not seen applied yet, in order.
-   */
-  private void reset(String newEpoch) {
-    synchronized (appendLock) {
-      if (closed) {
-        return;
-      }
-      log.info("Server {}: the cluster log moved to a new epoch ({} -> {}: compaction, or Redis lost its data); re-publishing this server's nodes",
-          serverId, epoch, newEpoch);
-      epoch = newEpoch;
-      List<Pending> old = new ArrayList<>(unapplied);
-      unapplied.clear();
-      Pending sync = new Pending(++seq, member.onLogReset(), true);
-      unapplied.add(sync);
-      send(sync);
-      for (Pending p : old) {
-        Pending again = new Pending(++seq, p.event, p.sync);
-        unapplied.add(again);
-        send(again);
-      }
-    }
-  }
-
-  /**
-   * A stream id {@code <millis>-<seq>} as one number that grows along the log, and across epochs
-   * too: a new stream's ids start at Redis's current time, after every older one.
-   */
-  static long position(String id) {
-    int dash = id.indexOf('-');
-    return (Long.parseLong(id, 0, dash, 10) << 20) + Long.parseLong(id, dash + 1, id.length(), 10);
-  }
-
-  /** Stream ids are {@code <millis>-<seq>}. */
-  static int compareIds(String a, String b) {
-    int da = a.indexOf('-');
-    int db = b.indexOf('-');
-    int c = Long.compare(Long.parseLong(a, 0, da, 10), Long.parseLong(b, 0, db, 10));
-    return c != 0 ? c : Long.compare(Long.parseLong(a, da + 1, a.length(), 10),
-        Long.parseLong(b, db + 1, b.length(), 10));
-  }
-
-  // ------------------------------------------------------------------ leases
 
   private void tickQuietly() {
     try {
-      String current = tick(false);
-      if (!current.equals(epochNow())) {
-        nextEpoch = current;
-      }
-      resendIfStale();
+      appends.seen(tick(false));
+      appends.resendIfStale();
     } catch (RuntimeException e) {
       log.debug("Renewing the lease failed (Redis unreachable?); retrying", e);
     }
@@ -442,14 +208,6 @@ public final class RedisCluster implements Cluster {
         serverId, newId(), Long.toString(leaseMillis), keys.logPrefix(), keys.syncedPrefix(),
         joining ? "1" : "0");
   }
-
-  private String epochNow() {
-    synchronized (appendLock) {
-      return epoch;
-    }
-  }
-
-  // ------------------------------------------------------------------ messages
 
   @Override
   public void send(String serverId, String message) {
@@ -488,15 +246,10 @@ public final class RedisCluster implements Cluster {
     }
   }
 
-  // ------------------------------------------------------------------ lifecycle
-
   @Override
   public void close() {
-    synchronized (appendLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!appends.close()) {
+      return;
     }
     try {
       commands.async().eval(Scripts.LEAVE, ScriptOutputType.INTEGER,
@@ -510,23 +263,34 @@ public final class RedisCluster implements Cluster {
   }
 
   /**
+   * Has the cluster declare this server gone now, as the expiry of its lease after a pause longer
+   * than the failure timeout would, while it goes on running (it renews its lease at its next
+   * tick, reads that it was declared gone, and re-publishes its nodes). For failure tests.
+   */
+  void expireLease() {
+    commands.sync().eval(Scripts.LEAVE, ScriptOutputType.INTEGER,
+        new String[] {keys.epoch(), keys.servers()}, serverId, keys.logPrefix());
+  }
+
+  /**
    * Stops at once, as a crashed server would: no leave in the log, the lease just expires. For
    * failure tests.
    */
   void halt() {
-    synchronized (appendLock) {
-      closed = true;
-    }
+    appends.close();
     stop();
   }
 
   private void stop() {
-    stopped = true;
     ticker.shutdownNow();
+    LogReader r = reader;
+    if (r != null) {
+      r.stop();
+    }
     Thread t = readerThread;
     if (t != null && t != Thread.currentThread()) {
       try {
-        t.join(READ_BLOCK_MILLIS * 5);
+        t.join(LogReader.BLOCK_MILLIS * 5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -545,73 +309,12 @@ public final class RedisCluster implements Cluster {
 
   @Override
   public String toString() {
-    return "RedisCluster[" + keys.prefix + ", server " + serverId + ']';
+    return "RedisCluster[" + keys.prefix() + ", server " + serverId + ']';
   }
 
-  private static String newId() {
+  /** A random id: a server's, or an epoch's. */
+  static String newId() {
     return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
-  }
-
-  /** One append of this server, until the reader sees it in the log. */
-  private static final class Pending {
-    final long seq;
-    final String event;
-    /** A re-publication after a reset (the servers that made one may let the log be compacted). */
-    final boolean sync;
-    long sentAtNanos;
-
-    Pending(long seq, String event, boolean sync) {
-      this.seq = seq;
-      this.event = event;
-      this.sync = sync;
-    }
-  }
-
-  /** The names of this cluster's keys and channels; one hash tag, so one slot. */
-  private record Keys(String prefix) {
-    String tag() {
-      return "{" + prefix + "}";
-    }
-
-    String epoch() {
-      return tag() + ":epoch";
-    }
-
-    String servers() {
-      return tag() + ":servers";
-    }
-
-    String lastTick() {
-      return tag() + ":tick";
-    }
-
-    String logPrefix() {
-      return tag() + ":log:";
-    }
-
-    String log(String epoch) {
-      return logPrefix() + epoch;
-    }
-
-    String seqs(String epoch) {
-      return tag() + ":seq:" + epoch;
-    }
-
-    String syncedPrefix() {
-      return tag() + ":synced:";
-    }
-
-    String synced(String epoch) {
-      return syncedPrefix() + epoch;
-    }
-
-    String channel(String server) {
-      return tag() + ":to:" + server;
-    }
-
-    String all() {
-      return tag() + ":all";
-    }
   }
 
   /** Configures a {@link RedisCluster}; {@link #connect()} connects to Redis. */

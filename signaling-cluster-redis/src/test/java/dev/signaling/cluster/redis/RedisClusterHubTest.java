@@ -40,6 +40,11 @@ class RedisClusterHubTest extends ClusterHubContract {
   }
 
   @Override
+  protected void declareGone(TestServer server) {
+    cluster.expireLease(server);
+  }
+
+  @Override
   protected void expire(TestServer crashed) {
     // Its lease expires by itself within the failure timeout.
   }

@@ -133,10 +133,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
   }
 
   private void signal(String name) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new AssertionError("kill -" + name + " failed");
-    }
+    Signals.send(process.pid(), name);
   }
 
   private boolean answersPing() {

@@ -58,6 +58,16 @@ final class Servers implements AutoCloseable {
     return start(config, SignalingListener.NONE);
   }
 
+  /** Has the cluster declare a running server gone, as after a pause longer than the failure timeout. */
+  void expireLease(TestServer server) {
+    links.get(server).expireLease();
+  }
+
+  /** The Redis key prefix of this cluster, for a server started in another process. */
+  String prefix() {
+    return prefix;
+  }
+
   /** Stops a server's link to Redis as a crash would: no leave, its lease just expires. */
   void halt(TestServer server) {
     links.get(server).halt();

@@ -27,7 +27,8 @@ public interface ClusterMember {
    * An entry of the log saying that a server is gone: its lease expired (it died, or was cut off
    * from the broker for longer than {@link Cluster#failureTimeout()}), or it left. The hub removes
    * that server's nodes. It may come more than once for the same server, and may concern this
-   * very server (then the hub re-publishes its own nodes).
+   * very server (then the hub re-publishes its own nodes, which come back as new registrations,
+   * as every other server told its clients that they left).
    *
    * @param serverId the server's id
    */
@@ -37,7 +38,8 @@ public interface ClusterMember {
    * The log was lost or replaced (the broker restarted without its data): the events that follow
    * are those of a new, empty log. The hub starts a fresh replica and returns the event that
    * re-publishes this server's own nodes; the cluster appends it to the new log before any other
-   * event of this server.
+   * event of this server, those appended while this method runs included (such an append waits
+   * for it, or is appended again behind it).
    *
    * @return an event for {@link Cluster#append}
    */

@@ -74,7 +74,7 @@ final class Broadcasts implements ReplicaSink {
   }
 
   @Override
-  public boolean synced(String server) {
-    return false;
+  public void synced(String server) {
+    // Nothing awaited: the nodes it claimed were told as they joined.
   }
 }

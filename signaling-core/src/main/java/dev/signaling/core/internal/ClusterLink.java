@@ -23,6 +23,12 @@ final class ClusterLink implements EventOrder, ClusterMember {
   private final Replica replica;
   private final Routes routes;
   private final Broadcasts broadcasts;
+  /**
+   * Orders this server's appends: a re-publication after it was declared gone claims only the
+   * connections whose leave was not submitted when it is appended, so every leave that may
+   * concern a claim enters the log after it.
+   */
+  private final Object appendOrder = new Object();
 
   ClusterLink(Cluster cluster, String server, Replica replica, Routes routes, Broadcasts broadcasts) {
     this.cluster = cluster;
@@ -44,7 +50,10 @@ final class ClusterLink implements EventOrder, ClusterMember {
 
   @Override
   public Fanout enter(Event event) {
-    cluster.append(EventCodec.encode(event));
+    String encoded = EventCodec.encode(event);
+    synchronized (appendOrder) {
+      cluster.append(encoded);
+    }
     return null;
   }
 
@@ -82,15 +91,24 @@ final class ClusterLink implements EventOrder, ClusterMember {
 
   @Override
   public void onServerGone(String gone) {
-    List<Event.Claim> own = new ArrayList<>();
-    Fanout fanout = replica.serverGone(gone, cluster.failureTimeout(), own);
+    List<Node> rejoin = new ArrayList<>();
+    Fanout fanout = replica.serverGone(gone, cluster.failureTimeout(), rejoin);
     if (fanout == null) {
       return;
     }
     fanout.flush();
-    if (gone.equals(server)) {
-      // Declared gone while alive: re-publish our nodes.
-      cluster.append(EventCodec.encode(new Event.Sync(server, own)));
+    if (!rejoin.isEmpty()) {
+      // Declared gone while alive: our nodes come back, as new registrations. (Nodes out of the
+      // replica's table are not changed any more, so they are read here without its lock.)
+      synchronized (appendOrder) {
+        List<Event.Claim> claims = new ArrayList<>();
+        for (Node node : rejoin) {
+          if (node.claimable()) {
+            claims.add(node.claim());
+          }
+        }
+        cluster.append(EventCodec.encode(new Event.Sync(server, claims)));
+      }
     }
   }
 

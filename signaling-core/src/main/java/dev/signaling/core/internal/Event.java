@@ -24,14 +24,21 @@ sealed interface Event {
   record AssignRoles(Conn conn, String from, String nodeId, List<String> roles) implements Event {}
 
   /**
-   * A server re-publishes the nodes it holds (after a log reset, or after it was declared gone
-   * while alive): afterwards, its nodes in the replica are exactly these.
+   * A server re-publishes nodes it holds: after a log reset (into the new log, ahead of its other
+   * events), or after it was declared gone while alive. Each claim takes its node back unless its
+   * connection holds another node by then, or another connection holds its nodeId (the newer
+   * registration stands). A server that the current log has declared gone comes back as new
+   * registrations: at the end of the order, without roles.
    */
   record Sync(String server, List<Claim> claims) implements Event {}
 
   /**
    * One node in a {@link Sync}: its connection, its rank in the registration order (the log
-   * position of its registration) and its remembered roles ({@code roles == null}: none).
+   * position of its registration; {@link #AT_END}: a new registration at the sync's place) and
+   * its remembered roles ({@code roles == null}: none).
    */
-  record Claim(long conn, long rank, Participant participant, List<String> roles, String rolesFrom) {}
+  record Claim(long conn, long rank, Participant participant, List<String> roles, String rolesFrom) {
+    /** The rank of a node that was announced as gone: it comes back at the end, without roles. */
+    static final long AT_END = -1;
+  }
 }

@@ -36,6 +36,12 @@ final class Fanout {
     touched.add(s);
   }
 
+  /** The list to {@code s} as its register's answer, served last (after the others' messages). */
+  void answer(Session s, Membership m) {
+    s.enqueueSnapshot(m, true);
+    answered = s;
+  }
+
   void toAllBut(Membership m, Session except, Outgoing message) {
     for (Session s : m.sessions()) {
       if (s != except && s.enqueue(message)) {

@@ -18,6 +18,11 @@ final class Node {
   Outgoing roleAssign;
   List<String> roles;
   String rolesFrom;
+  /**
+   * The cluster announced it gone (its server was declared gone while alive): it comes back as a
+   * new registration. Set on this server's own nodes only, once they are out of the table.
+   */
+  boolean announcedGone;
 
   String nodeId() {
     return participant.nodeId();
@@ -36,7 +41,15 @@ final class Node {
     rolesFrom = none ? null : from;
   }
 
+  /** Its claim in a {@link Event.Sync} of its server. */
   Event.Claim claim() {
-    return new Event.Claim(owner.id(), rank, participant, roles, rolesFrom);
+    return announcedGone
+        ? new Event.Claim(owner.id(), Event.Claim.AT_END, participant, null, null)
+        : new Event.Claim(owner.id(), rank, participant, roles, rolesFrom);
+  }
+
+  /** Whether its server may claim it: its connection is ours, open, and has not ended its events. */
+  boolean claimable() {
+    return session != null && !session.eventsEnded();
   }
 }

@@ -75,6 +75,15 @@ final class NodeTable {
     return node;
   }
 
+  /**
+   * Takes a node out of the table but leaves its routes and its session's nodeId as they are:
+   * its connection still acts as its holder until a re-publication decides (see {@link Resync}).
+   */
+  void forget(Node node) {
+    nodes.remove(node.nodeId());
+    connNodes.remove(node.owner, node.nodeId());
+  }
+
   /** Makes {@code conn} (with its session, if it is ours and open) the holder of {@code node}. */
   void bind(Node node, Event.Conn conn, Session session) {
     node.owner = conn;

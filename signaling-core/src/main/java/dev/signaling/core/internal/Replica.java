@@ -3,11 +3,8 @@ package dev.signaling.core.internal;
 import dev.signaling.core.Participant;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,18 +35,12 @@ final class Replica {
   private final String server;
   /** The registered nodes; guarded by stateLock. */
   private final NodeTable nodes;
-  /** Whether role-assigns for unregistered nodeIds are kept for a later re-publication. */
-  private final boolean keepsOrphanRoles;
 
   // Guarded by stateLock.
   /** Connections replaced by a newer registration, until they close: their events are ignored. */
   private final HashSet<Event.Conn> replaced = new HashSet<>();
-  /**
-   * Cluster only: the last role-assign for each nodeId that was not registered when it was
-   * applied, in this log. A node re-published after a reset may be assigned roles before its
-   * server re-publishes it; these then win over the older roles the re-publication carries.
-   */
-  private final HashMap<String, Event.AssignRoles> orphanRoles = new HashMap<>();
+  /** Cluster only: what decides where re-published nodes go back. */
+  private final Republications republications;
   private ReplicaSink sink;
   private Membership current = Membership.EMPTY;
   private long lastPosition;
@@ -63,7 +54,7 @@ final class Replica {
     this.connections = connections;
     this.meters = meters;
     this.server = server;
-    this.keepsOrphanRoles = keepsOrphanRoles;
+    this.republications = new Republications(keepsOrphanRoles);
     this.nodes = new NodeTable(routes, server);
   }
 
@@ -123,8 +114,9 @@ final class Replica {
       } else if (event instanceof Event.AssignRoles a) {
         applyRoles(a, fanout);
       } else {
-        applySync((Event.Sync) event, fanout);
+        applySync((Event.Sync) event, position, fanout);
       }
+      settle(fanout);
     } finally {
       stateLock.unlock();
     }
@@ -146,7 +138,7 @@ final class Replica {
     Session origin = local(conn);
     Node existing = nodes.get(nodeId);
     boolean heldByOther = existing != null && !existing.owner.equals(conn);
-    orphanRoles.remove(nodeId); // a node registered anew does not inherit them
+    republications.registered(nodeId);
     if (heldByOther && e.reject()) {
       if (origin != null) {
         meters.error(Errors.NODE_ID_TAKEN);
@@ -208,23 +200,19 @@ final class Replica {
     Node node = nodes.get(e.nodeId());
     if (node != null) {
       node.assignRoles(e.roles(), e.from(), message);
-    } else if (keepsOrphanRoles) {
-      orphanRoles.put(e.nodeId(), e);
+    } else {
+      republications.orphanAssigned(e);
     }
     sink.rolesAssigned(e, message, fanout);
   }
 
-  /** A server's nodes become exactly its claims; a claim on a nodeId held by another loses. */
-  private void applySync(Event.Sync e, Fanout fanout) {
+  /**
+   * A server re-publishes nodes (see {@link Event.Sync}): each claim takes its node back, at its
+   * old place with its roles, unless the log declared that server gone: then, as everyone was
+   * told that its nodes left, they come back as new registrations, at the end, without roles.
+   */
+  private void applySync(Event.Sync e, long position, Fanout fanout) {
     String origin = e.server();
-    Map<String, Event.Claim> claims = new HashMap<>();
-    for (Event.Claim c : e.claims()) {
-      claims.put(c.participant().nodeId(), c);
-    }
-    List<Node> gone = nodes.heldOn(origin);
-    gone.removeIf(node -> claims.containsKey(node.nodeId()) && claims.get(node.nodeId()).conn() == node.owner.id());
-    removeNodes(gone, fanout);
-    boolean changed = !gone.isEmpty();
     long lastRank = nodes.lastRank();
     boolean reorder = false;
     List<Node> joined = new ArrayList<>();
@@ -235,7 +223,7 @@ final class Replica {
       Node existing = nodes.get(p.nodeId());
       Session session = local(conn);
       if (replaced.contains(conn) || (existing == null && nodes.heldBy(conn) != null)) {
-        continue;
+        continue; // that connection registered something else since: its newer register stands
       }
       if (existing != null && !existing.owner.equals(conn)) {
         // The nodeId was registered again meanwhile: the newer registration stands.
@@ -252,17 +240,10 @@ final class Replica {
       previousOf.add(existing == null ? null : existing.participant);
       node.describe(p);
       if (existing == null) {
-        // Back at its old place in the registration order, as on every replica.
-        node.rank = c.rank();
-        reorder |= c.rank() < lastRank;
-        lastRank = Math.max(lastRank, c.rank());
+        republications.place(node, c, origin, position);
+        reorder |= node.rank < lastRank;
+        lastRank = Math.max(lastRank, node.rank);
         nodes.add(node);
-        Event.AssignRoles newer = orphanRoles.remove(p.nodeId());
-        if (newer != null) {
-          node.assignRoles(newer.roles(), newer.from(), Codec.roleAssign(p.nodeId(), newer.roles(), newer.from()));
-        } else if (c.roles() != null) {
-          node.assignRoles(c.roles(), c.rolesFrom(), Codec.roleAssign(p.nodeId(), c.roles(), c.rolesFrom()));
-        }
       }
       nodes.bind(node, conn, session);
       joined.add(node);
@@ -270,47 +251,59 @@ final class Replica {
     if (reorder) {
       nodes.sortByRank();
     }
-    if (changed || !joined.isEmpty()) {
+    if (!joined.isEmpty()) {
       Membership m = publish();
       for (int i = 0; i < joined.size(); i++) {
         sink.joined(m, joined.get(i), previousOf.get(i), fanout);
       }
       sink.listChanged(m, null, fanout);
     }
-    if (sink.synced(origin)) {
-      finishResync(fanout);
-    }
+    sink.synced(origin);
   }
 
   /**
    * A server is gone for the cluster: all its nodes leave (one participants at the end). When it
-   * is this very server (declared gone while alive, cut off for longer than the lease), the
-   * replica is rebuilt and our clients are spared the leave-and-join of the meantime.
+   * is this very server (declared gone while alive, cut off for longer than the lease), its nodes
+   * leave the replica as on every other, but its clients keep them, their routes and their
+   * nodeIds until the re-publication decides ({@link Resync}): their signals keep flowing, and
+   * they are told what every other client is told when the nodes come back as new registrations.
    *
-   * @param own receives the claims of this server's nodes, for their re-publication
+   * @param rejoin receives this server's nodes that were announced gone, for their
+   *     re-publication (see {@link Node#claimable()})
    * @return what to flush, or null when the replica is closed
    */
-  Fanout serverGone(String gone, Duration resyncTimeout, List<Event.Claim> own) {
+  Fanout serverGone(String gone, Duration resyncTimeout, List<Node> rejoin) {
     Fanout fanout = new Fanout();
     stateLock.lock();
     try {
       if (closed) {
         return null;
       }
-      if (gone.equals(server)) {
-        startResync(Set.of(server), resyncTimeout);
-      }
+      republications.declaredGone(gone);
+      replaced.removeIf(c -> c.server().equals(gone));
       List<Node> leaving = nodes.heldOn(gone);
-      for (Node node : leaving) {
-        if (node.session != null) {
-          own.add(node.claim());
+      if (gone.equals(server)) {
+        Resync r = leaving.isEmpty() ? resync() : resync(resyncTimeout, false);
+        if (r != null) {
+          leaving.forEach(nodes::forget);
+          r.hold(leaving);
+          for (Node node : r.pendingOf(server)) {
+            node.announcedGone = true;
+            rejoin.add(node);
+          }
+          publish();
+        }
+      } else {
+        removeNodes(leaving, fanout);
+        if (!leaving.isEmpty()) {
+          sink.listChanged(current, null, fanout);
+        }
+        Resync r = resync();
+        if (r != null) {
+          r.drop(gone);
         }
       }
-      replaced.removeIf(c -> c.server().equals(gone));
-      if (!leaving.isEmpty()) {
-        removeNodes(leaving, fanout);
-        sink.listChanged(current, null, fanout);
-      }
+      settle(fanout);
     } finally {
       stateLock.unlock();
     }
@@ -319,26 +312,28 @@ final class Replica {
 
   /**
    * The log was lost: starts a fresh replica, built from the new log alone as on every other
-   * server, and holds broadcasts back until every server it knew re-published. The routes stay
-   * as they were, so local and cross-server signals keep flowing meanwhile.
+   * server. Until each server re-published, the nodes clients see stay as they are, with their
+   * routes, so that local and cross-server signals keep flowing ({@link Resync}).
    *
-   * @return the claims of this server's own nodes, for their re-publication
+   * @return the claims of this server's own nodes, for their re-publication (called while the
+   *     cluster takes no other append of this server: a connection whose leave is not submitted
+   *     yet is claimed, and its leave follows the claim)
    */
   List<Event.Claim> logReset(Duration resyncTimeout) {
     stateLock.lock();
     try {
+      Resync r = resync(resyncTimeout, true); // every server awaited is awaited anew
+      List<Node> known = r.effective(nodes.byId());
       List<Event.Claim> own = new ArrayList<>();
-      nodes.heldOn(server).forEach(node -> own.add(node.claim()));
-      Set<String> awaiting = new HashSet<>();
-      awaiting.add(server);
-      nodes.values().forEach(node -> awaiting.add(node.owner.server()));
-      if (sink instanceof Resync r) {
-        awaiting.addAll(r.servers()); // a reset during a resync: every server awaited is awaited again
+      for (Node node : known) {
+        if (node.owner.server().equals(server) && node.claimable()) {
+          own.add(node.claim());
+        }
       }
-      startResync(awaiting, resyncTimeout);
+      r.holdAll(known);
       nodes.clear();
       replaced.clear();
-      orphanRoles.clear();
+      republications.clear();
       publish();
       return own;
     } finally {
@@ -346,36 +341,58 @@ final class Replica {
     }
   }
 
-  private void startResync(Set<String> awaiting, Duration timeout) {
-    if (!(sink instanceof Resync)) {
-      Resync r = new Resync(live, nodes.values());
-      sink = r;
-      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .execute(() -> resyncExpired(r, timeout));
-    }
-    ((Resync) sink).await(awaiting);
+  /** The resync in progress, or null. */
+  private Resync resync() {
+    return sink instanceof Resync r ? r : null;
   }
 
-  private void resyncExpired(Resync r, Duration timeout) {
+  /**
+   * The resync in progress, started if there is none (clients know the replica as it is now);
+   * {@code anew}: the servers it awaits get a new {@code timeout}, after which they are given up.
+   */
+  private Resync resync(Duration timeout, boolean anew) {
+    Resync existing = resync();
+    Resync r = existing != null ? existing : new Resync(live, server, nodes.values());
+    sink = r;
+    if (anew || existing == null) {
+      long deadline = r.newDeadline();
+      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> resyncExpired(r, deadline, timeout));
+    }
+    return r;
+  }
+
+  private void resyncExpired(Resync r, long deadline, Duration timeout) {
     Fanout fanout = new Fanout();
     stateLock.lock();
     try {
-      if (sink != r || closed) {
+      if (sink != r || closed || !r.isDeadline(deadline)) {
         return;
       }
-      log.warn("Servers {} did not re-publish their nodes within {}; they are taken as gone", r.awaiting(), timeout);
-      finishResync(fanout);
+      List<String> late = r.expire();
+      if (!late.isEmpty()) {
+        log.warn("Servers {} did not re-publish their nodes within {}; they are taken as gone", late, timeout);
+      }
+      settle(fanout);
     } finally {
       stateLock.unlock();
     }
     fanout.flush();
   }
 
-  private void finishResync(Fanout fanout) {
-    Resync r = (Resync) sink;
-    sink = live;
-    r.finish(publish(), nodes.byId(), fanout);
-    routes.realign(nodes.byId(), connections.all());
+  /**
+   * During a resync, after each change: tells clients the difference it made, keeps the routes to
+   * what they see, and ends the resync once nothing is awaited any more.
+   */
+  private void settle(Fanout fanout) {
+    Resync r = resync();
+    if (r == null) {
+      return;
+    }
+    routes.realign(r.settle(nodes.byId(), fanout), connections.all());
+    if (r.done()) {
+      sink = live;
+    }
   }
 
   /**

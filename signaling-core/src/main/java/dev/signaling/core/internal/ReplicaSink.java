@@ -5,8 +5,8 @@ import java.util.Collection;
 
 /**
  * Where the {@link Replica} reports its changes, under its state lock: to the clients and the
- * listener at once ({@link Broadcasts}), or held back while the replica is rebuilt after a log
- * reset ({@link Resync}).
+ * listener at once ({@link Broadcasts}), or, while the replica is rebuilt from re-publications,
+ * as the difference each event makes to what clients see ({@link Resync}).
  */
 interface ReplicaSink {
 
@@ -32,10 +32,6 @@ interface ReplicaSink {
   /** Roles were assigned (registered node or not); {@code message} is their role-assign. */
   void rolesAssigned(Event.AssignRoles assignment, Outgoing message, Fanout fanout);
 
-  /**
-   * {@code server} re-published its nodes.
-   *
-   * @return whether the replica is now complete again (every awaited server re-published)
-   */
-  boolean synced(String server);
+  /** {@code server} re-published its nodes. */
+  void synced(String server);
 }

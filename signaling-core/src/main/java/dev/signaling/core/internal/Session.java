@@ -44,8 +44,11 @@ final class Session implements ConnectionHandler {
 
   /** Orders this connection's events: its leave enters the global order after its other events. */
   private final Object eventLock = new Object();
-  /** Guarded by eventLock: its leave was submitted, nothing more is. */
-  private boolean eventsEnded;
+  /**
+   * Written under eventLock, before the leave is submitted: its leave was submitted, nothing more
+   * is. Volatile for {@link #eventsEnded()}.
+   */
+  private volatile boolean eventsEnded;
   /** Guarded by eventLock: a register was submitted at some point, so its close matters. */
   private boolean submittedRegister;
 
@@ -98,6 +101,15 @@ final class Session implements ConnectionHandler {
     if (nodeId != null) {
       registered = true;
     }
+  }
+
+  /**
+   * Whether its leave was submitted (or is being submitted). Read without the event lock by a
+   * re-publication, which is appended under the cluster link's append order: a claim made while
+   * this is false enters the log ahead of the leave.
+   */
+  boolean eventsEnded() {
+    return eventsEnded;
   }
 
   /**

@@ -8,6 +8,7 @@ import static dev.signaling.testkit.Messages.register;
 import static dev.signaling.testkit.Messages.signal;
 import static dev.signaling.testkit.Steps.assertNothingPending;
 import static dev.signaling.testkit.Steps.assertReplacesAlice;
+import static dev.signaling.testkit.Steps.assertTold;
 import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,7 @@ import dev.signaling.testkit.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,12 @@ public abstract class ClusterHubContract {
 
   /** Stops {@code server}'s cluster link as a crash would: no goodbye. */
   protected abstract void crash(TestServer server);
+
+  /**
+   * Has the cluster declare {@code server} gone while it goes on running, as after a pause longer
+   * than the failure timeout: the others read that it is gone, and so does it.
+   */
+  protected abstract void declareGone(TestServer server);
 
   /** Lets the cluster notice that {@code crashed} is gone (nothing to do where leases expire). */
   protected abstract void expire(TestServer crashed);
@@ -69,6 +77,17 @@ public abstract class ClusterHubContract {
   /** The nodeIds a server's hub holds, in order. */
   protected static List<String> nodeIds(TestServer server) {
     return server.hub().participants().stream().map(Participant::nodeId).toList();
+  }
+
+  /** Waits until every server holds exactly these nodes, in this order. */
+  protected static void membershipEverywhere(List<TestServer> servers, String... nodeIds) {
+    for (TestServer server : servers) {
+      Waits.until("membership " + List.of(nodeIds) + " on " + server, () -> nodeIds(server).equals(List.of(nodeIds)));
+    }
+  }
+
+  private static String assign(String nodeId, String role, String from) {
+    return "{\"type\":\"role-assign\",\"nodeId\":\"" + nodeId + "\",\"roles\":[\"" + role + "\"],\"from\":\"" + from + "\"}";
   }
 
   @Test
@@ -205,8 +224,10 @@ public abstract class ClusterHubContract {
       throws Exception {
     List<TestServer> s = threeServers(SignalingConfig.defaults());
     List<TestClient> survivors = Churn.joinAndLeave(s, 6, 10);
+    Set<String> survivorIds = Churn.survivorIds(6, 10);
     for (TestServer server : s) {
-      Waits.until("every close is applied on " + server, () -> nodeIds(server).size() == survivors.size());
+      Waits.until("every register and close is applied on " + server,
+          () -> Set.copyOf(nodeIds(server)).equals(survivorIds));
     }
     List<String> finalMembership = nodeIds(s.get(0));
     for (TestServer server : s) {
@@ -281,5 +302,78 @@ public abstract class ClusterHubContract {
     for (TestServer server : s) {
       Waits.until("membership on " + server, () -> nodeIds(server).equals(List.of("a", "b", "c", "d")));
     }
+  }
+
+  @Test
+  void aServerDeclaredGoneWhileAlive_comesBackAsNewRegistrations_andEveryClientIsToldSo() throws Exception {
+    // Every list at once (no pacing), so that each step shows.
+    List<TestServer> s = threeServers(SignalingConfig.builder().membershipInterval(Duration.ZERO).build());
+    TestClient a = joined(s.get(0), "a", "alice");
+    TestClient b1 = joined(s.get(1), "b1", "bob1", a);
+    TestClient c = joined(s.get(2), "c", "carol", a, b1);
+    TestClient b2 = joined(s.get(1), "b2", "bob2", a, b1, c);
+    a.send("{\"type\":\"role-assign\",\"nodeId\":\"b1\",\"roles\":[\"relay\"]}");
+    for (TestClient client : List.of(a, b1, c, b2)) {
+      assertThat(client.next()).isEqualTo(assign("b1", "relay", "a"));
+    }
+    declareGone(s.get(1));
+    // Everyone else is told that b1 and b2 left, then that they joined: at the end, as new
+    // registrations, so without roles (none is announced again, none is replayed).
+    String after = participants("a:alice", "c:carol", "b1:bob1", "b2:bob2");
+    for (TestClient other : List.of(a, c)) {
+      assertTold(other, presence("leave", "b1", "bob1"), presence("leave", "b2", "bob2"), participants("a:alice", "c:carol"),
+          presence("join", "b1", "bob1"), presence("join", "b2", "bob2"), after);
+    }
+    // Their own server spares them their own leave, and tells each what the others were told of the other.
+    assertTold(b1, presence("leave", "b2", "bob2"), presence("join", "b2", "bob2"), after);
+    assertTold(b2, presence("leave", "b1", "bob1"), presence("join", "b1", "bob1"), after);
+    membershipEverywhere(s, "a", "c", "b1", "b2");
+    TestClient d = s.get(0).connect();
+    d.send(register("d", "dave"));
+    assertTold(d, participants("a:alice", "c:carol", "b1:bob1", "b2:bob2", "d:dave"));
+    for (TestClient other : List.of(a, c, b1, b2)) {
+      assertTold(other, presence("join", "d", "dave"), participants("a:alice", "c:carol", "b1:bob1", "b2:bob2", "d:dave"));
+    }
+    b1.send(signal("b1", "a", "\"still here\""));
+    assertThat(a.next()).isEqualTo(signal("b1", "a", "\"still here\""));
+    a.send(signal("a", "b2", "\"welcome back\""));
+    assertThat(b2.next()).isEqualTo(signal("a", "b2", "\"welcome back\""));
+    b2.send(signal("b2", "b1", "\"local\""));
+    assertThat(b1.next()).isEqualTo(signal("b2", "b1", "\"local\""));
+    membershipEverywhere(s, "a", "c", "b1", "b2", "d");
+  }
+
+  @Test
+  void whenTheLogIsLostWhileAServerIsDead_aRegisterIsAnsweredAtOnce_andOnlyTheDeadServersNodesLeave()
+      throws Exception {
+    List<TestServer> s = threeServers(SignalingConfig.builder().membershipInterval(Duration.ZERO).build());
+    TestClient a = joined(s.get(0), "a", "alice");
+    TestClient b = joined(s.get(1), "b", "bob", a);
+    joined(s.get(2), "c", "carol", a, b);
+    joined(s.get(2), "c2", "carol2", a, b);
+    b.send("{\"type\":\"role-assign\",\"nodeId\":\"a\",\"roles\":[\"relay\"]}");
+    for (TestClient client : List.of(a, b)) {
+      assertThat(client.next()).isEqualTo(assign("a", "relay", "b"));
+    }
+    crash(s.get(2)); // no goodbye, and it never re-publishes
+    loseLog();
+    // Answered at once, without waiting for the dead server: its nodes are still awaited.
+    TestClient d = s.get(1).connect();
+    d.send(register("d", "dave"));
+    String withDead = participants("a:alice", "b:bob", "c:carol", "c2:carol2", "d:dave");
+    assertTold(d, withDead, assign("a", "relay", "b"));
+    for (TestClient other : List.of(a, b)) {
+      assertTold(other, presence("join", "d", "dave"), withDead);
+    }
+    expire(s.get(2));
+    for (TestClient client : List.of(a, b, d)) {
+      assertTold(client, presence("leave", "c", "carol"), presence("leave", "c2", "carol2"),
+          participants("a:alice", "b:bob", "d:dave"));
+    }
+    membershipEverywhere(s.subList(0, 2), "a", "b", "d");
+    a.send(signal("a", "d", "1"));
+    assertThat(d.next()).isEqualTo(signal("a", "d", "1"));
+    a.send(signal("a", "c", "2"));
+    assertThat(a.next()).isEqualTo(peerNotFound("c"));
   }
 }

@@ -3,6 +3,7 @@ package dev.signaling.testkit.cluster;
 import dev.signaling.core.cluster.Cluster;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class InMemoryCluster {
 
   private final Duration failureTimeout;
   private final Map<String, InMemoryServer> servers = new LinkedHashMap<>();
+  /** Appends the log does not take yet, by server (see {@link #delayAppends}). */
+  private final Map<String, List<Delayed>> delayed = new HashMap<>();
   private LogEpoch log = new LogEpoch();
   private long nextPosition = 1;
   private int names;
@@ -84,6 +87,34 @@ public final class InMemoryCluster {
     notifyAll();
   }
 
+  /**
+   * From now on the log takes none of this server's appends until {@link #releaseAppends}: they
+   * wait, in order, as behind a broker that is slow to answer that server alone. Everything else
+   * goes on (the server reads the log, sends and receives messages), so a test can look at the
+   * moment between a change and the server's own next event.
+   */
+  public synchronized void delayAppends(String serverId) {
+    delayed.putIfAbsent(Objects.requireNonNull(serverId, "serverId"), new ArrayList<>());
+  }
+
+  /**
+   * The log takes this server's delayed appends, in order, and its later ones as they come. Those
+   * meant for a log that was lost meanwhile are dropped (the server appends them again behind its
+   * re-publication, as after any reset).
+   */
+  public synchronized void releaseAppends(String serverId) {
+    List<Delayed> waiting = delayed.remove(serverId);
+    if (waiting != null) {
+      waiting.forEach(d -> appendEvent(d.epoch(), serverId, d.seq(), d.event()));
+    }
+  }
+
+  /** How many appends of this server wait for {@link #releaseAppends}. */
+  public synchronized int delayedAppends(String serverId) {
+    List<Delayed> waiting = delayed.get(serverId);
+    return waiting == null ? 0 : waiting.size();
+  }
+
   /** The ids of the servers that joined and have neither left nor halted. */
   public synchronized List<String> runningServers() {
     List<String> ids = new ArrayList<>();
@@ -103,6 +134,11 @@ public final class InMemoryCluster {
   synchronized boolean appendEvent(LogEpoch epoch, String origin, long seq, String event) {
     if (epoch.next != null) {
       return false; // a lost log takes nothing more; the event waits for the re-publication
+    }
+    List<Delayed> waiting = delayed.get(origin);
+    if (waiting != null) {
+      waiting.add(new Delayed(epoch, seq, event));
+      return true;
     }
     epoch.entries.add(new LogEntry(nextPosition++, origin, seq, event, null));
     notifyAll();
@@ -135,4 +171,7 @@ public final class InMemoryCluster {
 
   /** An event some server appended, or ({@code gone != null}) a server declared gone. */
   record LogEntry(long position, String origin, long seq, String event, String gone) {}
+
+  /** An append the log does not take yet. */
+  private record Delayed(LogEpoch epoch, long seq, String event) {}
 }

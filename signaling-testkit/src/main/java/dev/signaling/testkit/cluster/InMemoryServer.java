@@ -211,11 +211,12 @@ final class InMemoryServer implements Cluster {
 
   /** After a reset: the member's re-publication first, then the appends the old log did not deliver. */
   private void republish() {
-    String sync = member.onLogReset();
     synchronized (network) {
       if (closed) {
         return;
       }
+      // Under the monitor, as the SPI asks: an append made meanwhile waits, and follows the sync.
+      String sync = member.onLogReset();
       List<Pending> old = new ArrayList<>(unapplied);
       unapplied.clear();
       Pending first = new Pending(++seq, sync);

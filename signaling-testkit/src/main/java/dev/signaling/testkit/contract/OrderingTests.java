@@ -10,6 +10,8 @@ import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.TestServer;
 import dev.signaling.testkit.Waits;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The global order: concurrent joins and leaves end in one membership every client agrees on. Part of {@link SignalingContract}. */
@@ -24,8 +26,10 @@ public abstract class OrderingTests extends ContractGroup {
   void underConcurrentJoinsAndLeaves_everyClientsLastParticipantsIsTheFinalMembership() throws Exception {
     TestServer server = server();
     List<TestClient> survivors = Churn.joinAndLeave(List.of(server), 8, 12);
-    // Closes are asynchronous over sockets: wait until the hub has seen them all.
-    Waits.until("every close is seen", () -> server.hub().participants().size() == survivors.size());
+    // Registers and closes are asynchronous over sockets: wait until the hub has applied them all.
+    Set<String> survivorIds = Churn.survivorIds(8, 12);
+    Waits.until("every register and close is applied", () -> server.hub().participants().stream()
+        .map(Participant::nodeId).collect(Collectors.toSet()).equals(survivorIds));
     List<String> finalMembership = server.hub().participants().stream().map(Participant::nodeId).toList();
     assertThat(finalMembership).hasSize(survivors.size());
     Churn.assertLastParticipantsOfEach(survivors, finalMembership);

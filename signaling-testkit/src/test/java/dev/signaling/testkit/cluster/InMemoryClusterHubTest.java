@@ -1,9 +1,12 @@
 package dev.signaling.testkit.cluster;
 
 import static dev.signaling.testkit.Messages.participants;
+import static dev.signaling.testkit.Messages.peerNotFound;
 import static dev.signaling.testkit.Messages.presence;
+import static dev.signaling.testkit.Messages.register;
 import static dev.signaling.testkit.Messages.signal;
 import static dev.signaling.testkit.Steps.assertNothingPending;
+import static dev.signaling.testkit.Steps.assertTold;
 import static dev.signaling.testkit.Steps.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +15,7 @@ import dev.signaling.core.SignalingListener;
 import dev.signaling.testkit.InMemoryTransport;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.TestServer;
+import dev.signaling.testkit.Waits;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class InMemoryClusterHubTest extends ClusterHubContract {
 
-  private final InMemoryCluster network = new InMemoryCluster();
+  /**
+   * Longer than any test waits: a hub gives up on a server only when the test declares it gone,
+   * never because its own timer ran out on a loaded machine.
+   */
+  private static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final InMemoryCluster network = new InMemoryCluster(FAILURE_TIMEOUT);
   private final Map<TestServer, String> serverIds = new HashMap<>();
 
   @Override
@@ -38,7 +48,12 @@ class InMemoryClusterHubTest extends ClusterHubContract {
 
   @Override
   protected Duration failureTimeout() {
-    return Duration.ofSeconds(2);
+    return FAILURE_TIMEOUT;
+  }
+
+  @Override
+  protected void declareGone(TestServer server) {
+    network.declareGone(serverIds.get(server));
   }
 
   @Override
@@ -70,19 +85,70 @@ class InMemoryClusterHubTest extends ClusterHubContract {
   }
 
   @Test
-  void aServerDeclaredGoneWhileAlive_republishesItsNodes_andSparesItsOwnClients() throws Exception {
-    // Every list at once (no pacing), so that each step of the meantime shows.
+  void untilItsRepublicationIsInTheLog_aServerDeclaredGone_stillServesItsOwnClients() throws Exception {
+    List<TestServer> s = threeServers(SignalingConfig.builder().membershipInterval(Duration.ZERO).build());
+    TestClient a = joined(s.get(0), "a", "alice");
+    TestClient b1 = joined(s.get(1), "b1", "bob1", a);
+    TestClient b2 = joined(s.get(1), "b2", "bob2", a, b1);
+    String server = serverIds.get(s.get(1));
+    network.delayAppends(server);
+    declareGone(s.get(1));
+    assertTold(a, presence("leave", "b1", "bob1"), presence("leave", "b2", "bob2"), participants("a:alice"));
+    Waits.until("its re-publication waits", () -> network.delayedAppends(server) == 1);
+    // Meanwhile its clients keep their nodeIds and routes: their signals flow, locally and across.
+    b1.send(signal("b1", "b2", "\"local\""));
+    assertThat(b2.next()).isEqualTo(signal("b1", "b2", "\"local\""));
+    b2.send(signal("b2", "a", "\"across\""));
+    assertThat(a.next()).isEqualTo(signal("b2", "a", "\"across\""));
+    a.send(signal("a", "b1", "\"gone for a\""));
+    assertThat(a.next()).isEqualTo(peerNotFound("b1"));
+    assertNothingPending(b1);
+    assertNothingPending(b2);
+    network.releaseAppends(server);
+    String after = participants("a:alice", "b1:bob1", "b2:bob2");
+    assertTold(a, presence("join", "b1", "bob1"), presence("join", "b2", "bob2"), after);
+    assertTold(b1, presence("leave", "b2", "bob2"), presence("join", "b2", "bob2"), after);
+    assertTold(b2, presence("leave", "b1", "bob1"), presence("join", "b1", "bob1"), after);
+    a.send(signal("a", "b1", "\"back\""));
+    assertThat(b1.next()).isEqualTo(signal("a", "b1", "\"back\""));
+  }
+
+  @Test
+  void aClientWhoseLeaveIsNotInTheLogYet_isNotClaimed_soItNeverComesBack() throws Exception {
     List<TestServer> s = threeServers(SignalingConfig.builder().membershipInterval(Duration.ZERO).build());
     TestClient a = joined(s.get(0), "a", "alice");
     TestClient b = joined(s.get(1), "b", "bob", a);
-    network.declareGone(serverIds.get(s.get(1)));
-    // The others drop b's node, then take it back from the re-publication of b's server.
-    assertThat(a.next()).isEqualTo(presence("leave", "b", "bob"));
-    assertThat(a.next()).isEqualTo(participants("a:alice"));
-    assertThat(a.next()).isEqualTo(presence("join", "b", "bob"));
-    assertThat(a.next()).isEqualTo(participants("a:alice", "b:bob"));
-    assertNothingPending(b);
-    b.send(signal("b", "a", "\"still here\""));
-    assertThat(a.next()).isEqualTo(signal("b", "a", "\"still here\""));
+    String server = serverIds.get(s.get(1));
+    network.delayAppends(server);
+    b.close();
+    Waits.until("b's leave waits", () -> network.delayedAppends(server) == 1);
+    declareGone(s.get(1));
+    assertTold(a, presence("leave", "b", "bob"), participants("a:alice"));
+    Waits.until("its re-publication waits behind the leave", () -> network.delayedAppends(server) == 2);
+    network.releaseAppends(server);
+    // A later register on that server is the barrier: b would have come back before it.
+    TestClient e = s.get(1).connect();
+    e.send(register("e", "eve"));
+    assertThat(e.next()).isEqualTo(participants("a:alice", "e:eve"));
+    assertTold(a, presence("join", "e", "eve"), participants("a:alice", "e:eve"));
+    membershipEverywhere(s, "a", "e");
+  }
+
+  @Test
+  void aClientThatLeavesWhileItsServersRepublicationWaits_leavesAfterIt() throws Exception {
+    List<TestServer> s = threeServers(SignalingConfig.builder().membershipInterval(Duration.ZERO).build());
+    TestClient a = joined(s.get(0), "a", "alice");
+    TestClient b = joined(s.get(1), "b", "bob", a);
+    String server = serverIds.get(s.get(1));
+    network.delayAppends(server);
+    declareGone(s.get(1));
+    assertTold(a, presence("leave", "b", "bob"), participants("a:alice"));
+    Waits.until("its re-publication waits", () -> network.delayedAppends(server) == 1);
+    b.close();
+    Waits.until("b's leave waits behind it", () -> network.delayedAppends(server) == 2);
+    network.releaseAppends(server);
+    assertTold(a, presence("join", "b", "bob"), participants("a:alice", "b:bob"), presence("leave", "b", "bob"),
+        participants("a:alice"));
+    membershipEverywhere(s, "a");
   }
 }
