@@ -1,0 +1,119 @@
+package dev.signaling.transport.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.CharsetUtil;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Turns data frames into whole messages for the core: a {@code String} for text (already checked
+ * as UTF-8 by Netty's {@code Utf8FrameValidator}), a {@code ByteBuf} for binary.
+ *
+ * <p>A fragmented message costs the bytes that actually arrived (copied into one buffer as they
+ * come, each fragment released at once), and every fragment counts against the message limit
+ * with {@link #FRAGMENT_OVERHEAD} bytes on top of its payload, so that a stream of empty or tiny
+ * fragments trips {@code 1009} as surely as a large one. (Netty's frame decoder already refuses a
+ * single frame over the limit from its header, before its payload is read.)
+ */
+final class MessageAssembler extends ChannelInboundHandlerAdapter {
+
+  /** What each fragment of a fragmented message counts against the limit beyond its payload. */
+  static final int FRAGMENT_OVERHEAD = 64;
+
+  private final NettyConnection connection;
+  private final int maxMessageBytes;
+  /** The fragmented message being received, or {@code null}. */
+  private ByteBuf partial;
+  private boolean partialIsText;
+  private long charged;
+  /** The message limit was passed: the connection is closing, nothing more is delivered. */
+  private boolean tooBig;
+
+  MessageAssembler(NettyConnection connection, int maxMessageBytes) {
+    this.connection = connection;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+        || msg instanceof ContinuationWebSocketFrame) || tooBig) {
+      ReferenceCountUtil.release(msg); // the rest of the upgrade request, or input after a 1009
+      return;
+    }
+    WebSocketFrame frame = (WebSocketFrame) msg;
+    try {
+      ByteBuf content = frame.content();
+      if (frame instanceof ContinuationWebSocketFrame) {
+        if (partial != null && charge(ctx, content.readableBytes())) {
+          partial.writeBytes(content);
+          if (frame.isFinalFragment()) {
+            ByteBuf whole = partial;
+            partial = null;
+            deliver(ctx, partialIsText, whole);
+          }
+        }
+      } else if (frame.isFinalFragment()) {
+        deliver(ctx, frame instanceof TextWebSocketFrame, content.retain());
+      } else {
+        charged = 0;
+        if (charge(ctx, content.readableBytes())) {
+          partialIsText = frame instanceof TextWebSocketFrame;
+          partial = ctx.alloc().heapBuffer(content.readableBytes(), maxMessageBytes);
+          partial.writeBytes(content);
+        }
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** Counts one fragment; past the limit, closes with {@code 1009} and returns {@code false}. */
+  private boolean charge(ChannelHandlerContext ctx, int payload) {
+    charged += (long) payload + FRAGMENT_OVERHEAD;
+    if (charged <= maxMessageBytes) {
+      return true;
+    }
+    tooBig = true;
+    releasePartial();
+    ctx.channel().config().setAutoRead(false);
+    connection.protocolClose(1009, "message too big");
+    return false;
+  }
+
+  /** Hands a whole message on; takes ownership of {@code bytes}. */
+  private static void deliver(ChannelHandlerContext ctx, boolean text, ByteBuf bytes) {
+    if (text) {
+      try {
+        ctx.fireChannelRead(bytes.toString(CharsetUtil.UTF_8));
+      } finally {
+        bytes.release();
+      }
+    } else {
+      ctx.fireChannelRead(bytes);
+    }
+  }
+
+  private void releasePartial() {
+    if (partial != null) {
+      partial.release();
+      partial = null;
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releasePartial();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releasePartial();
+    ctx.fireChannelInactive();
+  }
+}
