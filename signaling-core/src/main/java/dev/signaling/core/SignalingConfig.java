@@ -13,6 +13,9 @@ import java.util.Objects;
  *     .maxMessageBytes(64 * 1024)
  *     .build();
  * }</pre>
+ *
+ * <p>The class is long on purpose: every setting has one getter that documents it and one builder
+ * setter, and nothing else; splitting it would scatter the one page users read for settings.
  */
 public final class SignalingConfig {
 
@@ -32,6 +35,13 @@ public final class SignalingConfig {
   private final Duration handshakeTimeout;
   private final Duration pingInterval;
   private final Duration membershipInterval;
+  private final int maxConnectionsPerAddress;
+  private final Duration registerTimeout;
+  private final long maxTotalPartialBytes;
+  private final long maxTotalQueuedBytes;
+  private final RateLimit fanoutLimit;
+  private final RateLimit registerLimit;
+  private final RateLimit registerLimitPerAddress;
   private final Ticker ticker;
 
   private SignalingConfig(Builder b) {
@@ -51,7 +61,23 @@ public final class SignalingConfig {
     this.handshakeTimeout = b.handshakeTimeout;
     this.pingInterval = b.pingInterval;
     this.membershipInterval = b.membershipInterval;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.registerTimeout = b.registerTimeout;
+    this.maxTotalPartialBytes = b.maxTotalPartialBytes > 0 ? b.maxTotalPartialBytes : heapShare(8);
+    this.maxTotalQueuedBytes = b.maxTotalQueuedBytes > 0 ? b.maxTotalQueuedBytes : heapShare(4);
+    this.fanoutLimit = b.fanoutLimit;
+    this.registerLimit = b.registerLimit;
+    this.registerLimitPerAddress = b.registerLimitPerAddress;
     this.ticker = b.ticker;
+  }
+
+  /**
+   * A share of the heap this JVM may use ({@link Runtime#maxMemory()}), for the server-wide
+   * budgets; a JVM without a heap limit counts as 4 GiB.
+   */
+  private static long heapShare(int divisor) {
+    long max = Runtime.getRuntime().maxMemory();
+    return (max == Long.MAX_VALUE ? 4L << 30 : max) / divisor;
   }
 
   /** The protocol's defaults. */
@@ -169,6 +195,78 @@ public final class SignalingConfig {
     return membershipInterval;
   }
 
+  /**
+   * Open connections from one remote address at most; further upgrades from it get HTTP {@code
+   * 429}. {@code 0} means no cap. Default 256, enough for a NAT of many users. Behind a reverse
+   * proxy every client has the proxy's address: set {@code 0} there.
+   */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
+  }
+
+  /**
+   * Time within which an open connection must register; one that has not is closed with {@code
+   * 1008 register timeout}, so that idle sockets cannot hoard connection slots. {@link
+   * Duration#ZERO} switches it off. Default 30 s.
+   */
+  public Duration registerTimeout() {
+    return registerTimeout;
+  }
+
+  /**
+   * Bytes that all connections together may hold in messages still being received (a frame whose
+   * payload has not all arrived, the fragments of an unfinished message), each fragment counted
+   * with a fixed overhead (see {@code dev.signaling.core.spi.InboundBudget}). A partial message
+   * costs the bytes that arrived, never the size its header announces. When the budget is passed,
+   * the connections holding the most are closed with {@code 1009}, so memory stays bounded however
+   * many connections send at once. Default: an eighth of the maximum heap when the configuration
+   * is built.
+   */
+  public long maxTotalPartialBytes() {
+    return maxTotalPartialBytes;
+  }
+
+  /**
+   * Unsent bytes that all connections together may hold alone (forwarded signals and answers to
+   * one connection; broadcasts are encoded once and shared by every recipient, so they count once
+   * and are bounded by {@link #maxQueuedBytes()} per connection). When the budget is passed, the
+   * connections holding the most are closed with {@code 1008 slow consumer}. Default: a quarter
+   * of the maximum heap when the configuration is built.
+   */
+  public long maxTotalQueuedBytes() {
+    return maxTotalQueuedBytes;
+  }
+
+  /**
+   * How many bytes one connection may make the server send through messages that fan out
+   * (heartbeat, role-assign, and the presence and participants entry a register causes): each
+   * is charged its size times its recipients. Beyond it the message is dropped with {@code rate
+   * limit exceeded}. One charge above the burst passes when the connection owes nothing (one
+   * register among 10,000 nodes always can). Default 1 MiB/s, bursts of 4 MiB: a 5 s heartbeat
+   * and occasional role changes at 10,000 nodes use a fifth of it.
+   */
+  public RateLimit fanoutLimit() {
+    return fanoutLimit;
+  }
+
+  /**
+   * Registers one connection may send when an {@link #authenticator()} is set, checked before the
+   * authenticator runs (a register over it gets {@code rate limit exceeded}). Without an
+   * authenticator a register is cheap and this does not apply. Default 1/s, bursts of 5.
+   */
+  public RateLimit registerLimit() {
+    return registerLimit;
+  }
+
+  /**
+   * Registers all connections from one remote address may send when an {@link #authenticator()}
+   * is set, checked before the authenticator runs, so that signature checks cannot be turned into
+   * a denial of service. Default 50/s, bursts of 500 (a NAT of many users reconnecting at once).
+   */
+  public RateLimit registerLimitPerAddress() {
+    return registerLimitPerAddress;
+  }
+
   /** The monotonic clock used for rate limits. Default {@link Ticker#SYSTEM}. */
   public Ticker ticker() {
     return ticker;
@@ -189,7 +287,14 @@ public final class SignalingConfig {
         + ", maxQueuedBytes=" + maxQueuedBytes
         + ", handshakeTimeout=" + handshakeTimeout
         + ", pingInterval=" + pingInterval
-        + ", membershipInterval=" + membershipInterval + '}';
+        + ", membershipInterval=" + membershipInterval
+        + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+        + ", registerTimeout=" + registerTimeout
+        + ", maxTotalPartialBytes=" + maxTotalPartialBytes
+        + ", maxTotalQueuedBytes=" + maxTotalQueuedBytes
+        + ", fanoutLimit=" + fanoutLimit
+        + ", registerLimit=" + registerLimit
+        + ", registerLimitPerAddress=" + registerLimitPerAddress + '}';
   }
 
   /** Builds a {@link SignalingConfig}; {@link #build()} rejects values that make no sense. */
@@ -210,6 +315,14 @@ public final class SignalingConfig {
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration pingInterval = Duration.ofSeconds(30);
     private Duration membershipInterval = Duration.ofMillis(50);
+    private int maxConnectionsPerAddress = 256;
+    private Duration registerTimeout = Duration.ofSeconds(30);
+    /** 0: a share of the heap, decided when built. */
+    private long maxTotalPartialBytes;
+    private long maxTotalQueuedBytes;
+    private RateLimit fanoutLimit = new RateLimit(1L << 20, 4L << 20);
+    private RateLimit registerLimit = new RateLimit(1, 5);
+    private RateLimit registerLimitPerAddress = new RateLimit(50, 500);
     private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
@@ -231,6 +344,13 @@ public final class SignalingConfig {
       handshakeTimeout = c.handshakeTimeout;
       pingInterval = c.pingInterval;
       membershipInterval = c.membershipInterval;
+      maxConnectionsPerAddress = c.maxConnectionsPerAddress;
+      registerTimeout = c.registerTimeout;
+      maxTotalPartialBytes = c.maxTotalPartialBytes;
+      maxTotalQueuedBytes = c.maxTotalQueuedBytes;
+      fanoutLimit = c.fanoutLimit;
+      registerLimit = c.registerLimit;
+      registerLimitPerAddress = c.registerLimitPerAddress;
       ticker = c.ticker;
     }
 
@@ -335,6 +455,61 @@ public final class SignalingConfig {
       return this;
     }
 
+    /** See {@link SignalingConfig#maxConnectionsPerAddress()}; {@code 0} means no cap. */
+    public Builder maxConnectionsPerAddress(int connections) {
+      this.maxConnectionsPerAddress = connections;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#registerTimeout()}; {@link Duration#ZERO} switches it off. */
+    public Builder registerTimeout(Duration timeout) {
+      this.registerTimeout = Objects.requireNonNull(timeout, "registerTimeout");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxTotalPartialBytes()}. */
+    public Builder maxTotalPartialBytes(long bytes) {
+      positive("maxTotalPartialBytes", bytes);
+      this.maxTotalPartialBytes = bytes;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#maxTotalQueuedBytes()}. */
+    public Builder maxTotalQueuedBytes(long bytes) {
+      positive("maxTotalQueuedBytes", bytes);
+      this.maxTotalQueuedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * See {@link SignalingConfig#fanoutLimit()}.
+     *
+     * @param bytesPerSecond bytes a second, sustained
+     * @param burstBytes bytes at once, at least {@code bytesPerSecond}
+     */
+    public Builder fanoutLimit(long bytesPerSecond, long burstBytes) {
+      this.fanoutLimit = new RateLimit(bytesPerSecond, burstBytes);
+      return this;
+    }
+
+    /** Switches the fan-out limit off (for benchmarks). */
+    public Builder noFanoutLimit() {
+      this.fanoutLimit = RateLimit.OFF;
+      return this;
+    }
+
+    /** See {@link SignalingConfig#registerLimit()}; {@link RateLimit#OFF} switches it off. */
+    public Builder registerLimit(RateLimit limit) {
+      this.registerLimit = Objects.requireNonNull(limit, "registerLimit");
+      return this;
+    }
+
+    /** See {@link SignalingConfig#registerLimitPerAddress()}; {@link RateLimit#OFF} switches it off. */
+    public Builder registerLimitPerAddress(RateLimit limit) {
+      this.registerLimitPerAddress = Objects.requireNonNull(limit, "registerLimitPerAddress");
+      return this;
+    }
+
     /** See {@link SignalingConfig#ticker()}. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -354,6 +529,13 @@ public final class SignalingConfig {
       positive("maxRoles", maxRoles);
       positive("maxRoleLength", maxRoleLength);
       positive("maxQueuedBytes", maxQueuedBytes);
+      if (maxConnectionsPerAddress < 0) {
+        throw new IllegalArgumentException("maxConnectionsPerAddress must be >= 0: " + maxConnectionsPerAddress);
+      }
+      if (registerTimeout.isNegative() || registerTimeout.compareTo(MAX_NANOS) > 0) {
+        throw new IllegalArgumentException(
+            "registerTimeout must be >= 0 and fit in a long of nanoseconds: " + registerTimeout);
+      }
       if (rateLimitPerSecond < 0) {
         throw new IllegalArgumentException("rateLimitPerSecond must be >= 0: " + rateLimitPerSecond);
       }

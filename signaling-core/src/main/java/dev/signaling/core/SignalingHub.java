@@ -93,7 +93,20 @@ public final class SignalingHub implements AutoCloseable {
     return relay.metrics();
   }
 
-  /** Whether {@link #close()} was called. */
+  /**
+   * The server cannot go on: an {@link Error} (typically an {@link OutOfMemoryError}) reached one
+   * of the transport's threads (SPI: called by transports, which then stop). Closes every
+   * connection with {@code 1011 "internal error"}, refuses new ones, leaves the cluster if there is
+   * one, and tells the listener ({@link SignalingListener#serverFailed}) once. Idempotent, and a
+   * no-op after {@link #close()}; never throws.
+   *
+   * @param cause what reached the transport's thread
+   */
+  public void fail(Throwable cause) {
+    relay.fail(Objects.requireNonNull(cause, "cause"));
+  }
+
+  /** Whether {@link #close()} or {@link #fail} was called. */
   public boolean isClosed() {
     return relay.isClosed();
   }

@@ -78,4 +78,15 @@ public interface SignalingListener {
 
   /** A connection is being closed with {@code 1008} because it does not read fast enough. */
   default void slowConsumer(ConnectionInfo connection) {}
+
+  /**
+   * The server failed: an {@link Error} (typically an {@link OutOfMemoryError}) reached one of its
+   * threads, so it can no longer be trusted to work. It has closed every connection with {@code
+   * 1011} and is shutting down; {@code /health} answers {@code 503} until its port is closed.
+   * Called at most once, on the thread that met the error. A process that exists only to run this
+   * server should exit now, so that its supervisor restarts it.
+   *
+   * @param cause what reached the server's thread
+   */
+  default void serverFailed(Throwable cause) {}
 }

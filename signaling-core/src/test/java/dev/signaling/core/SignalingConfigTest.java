@@ -25,6 +25,44 @@ class SignalingConfigTest {
     assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.membershipInterval()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.maxConnectionsPerAddress()).isEqualTo(256);
+    assertThat(c.registerTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.fanoutLimit()).isEqualTo(new RateLimit(1L << 20, 4L << 20));
+    assertThat(c.registerLimit()).isEqualTo(new RateLimit(1, 5));
+    assertThat(c.registerLimitPerAddress()).isEqualTo(new RateLimit(50, 500));
+  }
+
+  @Test
+  void serverWideBudgetsAreSharesOfTheHeapUnlessSet() {
+    long heap = Runtime.getRuntime().maxMemory();
+    SignalingConfig c = SignalingConfig.defaults();
+    assertThat(c.maxTotalPartialBytes()).isEqualTo(heap / 8);
+    assertThat(c.maxTotalQueuedBytes()).isEqualTo(heap / 4);
+    SignalingConfig set = SignalingConfig.builder().maxTotalPartialBytes(123).maxTotalQueuedBytes(456).build();
+    assertThat(set.maxTotalPartialBytes()).isEqualTo(123);
+    assertThat(set.maxTotalQueuedBytes()).isEqualTo(456);
+  }
+
+  @Test
+  void newLimitsRefuseNonsense_zeroSwitchesOffWhereDocumented() {
+    assertThatThrownBy(() -> SignalingConfig.builder().maxConnectionsPerAddress(-1).build())
+        .hasMessageContaining("maxConnectionsPerAddress");
+    assertThatThrownBy(() -> SignalingConfig.builder().registerTimeout(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("registerTimeout");
+    assertThatThrownBy(() -> SignalingConfig.builder().maxTotalQueuedBytes(0))
+        .hasMessageContaining("maxTotalQueuedBytes");
+    assertThatThrownBy(() -> SignalingConfig.builder().maxTotalPartialBytes(-5))
+        .hasMessageContaining("maxTotalPartialBytes");
+    assertThatThrownBy(() -> SignalingConfig.builder().fanoutLimit(10, 5))
+        .hasMessageContaining("burst");
+    assertThatThrownBy(() -> new RateLimit(0, 5)).hasMessageContaining("perSecond");
+    SignalingConfig off = SignalingConfig.builder().maxConnectionsPerAddress(0).registerTimeout(Duration.ZERO)
+        .noFanoutLimit().registerLimit(RateLimit.OFF).registerLimitPerAddress(RateLimit.OFF).build();
+    assertThat(off.maxConnectionsPerAddress()).isZero();
+    assertThat(off.registerTimeout()).isZero();
+    assertThat(off.fanoutLimit().isOn()).isFalse();
+    assertThat(off.registerLimit().isOn()).isFalse();
+    assertThat(off.registerLimitPerAddress()).hasToString("off");
   }
 
   @Test
@@ -47,7 +85,9 @@ class SignalingConfigTest {
   @Test
   void toBuilderKeepsEveryValue() {
     SignalingConfig c = SignalingConfig.builder().duplicatePolicy(DuplicatePolicy.REJECT).noRateLimit()
-        .maxQueuedBytes(5).membershipInterval(Duration.ofMillis(7)).build();
+        .maxQueuedBytes(5).membershipInterval(Duration.ofMillis(7)).maxConnectionsPerAddress(3)
+        .registerTimeout(Duration.ofSeconds(2)).maxTotalPartialBytes(11).maxTotalQueuedBytes(13)
+        .fanoutLimit(100, 200).registerLimit(new RateLimit(2, 3)).registerLimitPerAddress(RateLimit.OFF).build();
     SignalingConfig copy = c.toBuilder().build();
     assertThat(copy.toString()).isEqualTo(c.toString());
     assertThat(copy.rateLimited()).isFalse();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.testkit.InMemoryTransport;
 import dev.signaling.core.testkit.TestClient;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class SignalingHubTest {
@@ -42,6 +44,34 @@ class SignalingHubTest {
       assertThat(server.hub().connectionCount()).isEqualTo(2);
       a.close();
       assertThat(server.hub().connectionCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFailedHubClosesEveryConnectionWith1011AndTellsTheListenerOnce() {
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    SignalingListener listener = new SignalingListener() {
+      @Override
+      public void serverFailed(Throwable cause) {
+        failures.add(cause);
+      }
+    };
+    try (InMemoryTransport server = InMemoryTransport.start(SignalingConfig.defaults(), listener)) {
+      TestClient a = server.connect();
+      a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+      a.next();
+      TestClient idle = server.connect();
+      OutOfMemoryError cause = new OutOfMemoryError("test");
+
+      server.hub().fail(cause);
+      server.hub().fail(new OutOfMemoryError("again"));
+
+      assertThat(a.awaitClose()).isEqualTo(new TestClient.CloseStatus(1011, "internal error"));
+      assertThat(idle.awaitClose()).isEqualTo(new TestClient.CloseStatus(1011, "internal error"));
+      assertThat(failures).as("told once, with the first cause").containsExactly(cause);
+      assertThat(server.hub().isClosed()).isTrue();
+      server.hub().close(); // a no-op now
+      assertThat(failures).hasSize(1);
     }
   }
 }

@@ -170,11 +170,27 @@ public final class Relay {
    * cluster. Idempotent.
    */
   public void close() {
+    close(1001, "server shutting down");
+  }
+
+  /**
+   * The server failed: closes every connection with 1011 and tells the listener, once. A failure
+   * may be short of memory, so nothing here allocates more than closing needs.
+   */
+  public void fail(Throwable cause) {
+    if (close(1011, "internal error")) {
+      log.error("The signaling server failed and closed itself", cause);
+      events.serverFailed(cause);
+    }
+  }
+
+  /** Closes with this code and reason; false when it was closed already. */
+  private boolean close(int code, String reason) {
     List<Session> all;
     stateLock.lock();
     try {
       if (closed) {
-        return;
+        return false;
       }
       synchronized (this) {
         closed = true;
@@ -184,17 +200,18 @@ public final class Relay {
       }
       all = new ArrayList<>(sessions.values());
       for (Session s : all) {
-        s.enqueueClose(1001, "server shutting down");
+        s.enqueueClose(code, reason);
       }
     } finally {
       stateLock.unlock();
     }
     for (Session s : all) {
-      s.shutdown(1001, "server shutting down");
+      s.shutdown(code, reason);
     }
     if (cluster != null) {
       cluster.close();
     }
+    return true;
   }
 
   /**

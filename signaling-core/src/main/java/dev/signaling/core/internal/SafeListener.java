@@ -81,4 +81,9 @@ final class SafeListener implements SignalingListener {
   public void slowConsumer(ConnectionInfo c) {
     guard("slowConsumer", () -> delegate.slowConsumer(c));
   }
+
+  @Override
+  public void serverFailed(Throwable cause) {
+    guard("serverFailed", () -> delegate.serverFailed(cause));
+  }
 }
