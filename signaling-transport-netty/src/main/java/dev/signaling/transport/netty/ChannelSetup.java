@@ -1,6 +1,8 @@
 package dev.signaling.transport.netty;
 
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -77,7 +79,8 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
    * Called once Netty's handshaker has put its frame codec in place of the HTTP codec: adds the
    * WebSocket handlers behind it and drops the handshake deadline. The caller removes itself.
    */
-  void upgraded(ChannelPipeline pipeline, NettyConnection connection) {
+  void upgraded(ChannelPipeline pipeline, NettyConnection connection, ConnectionSlots.Slot slot,
+      InboundBudget.Account account) {
     pipeline.remove("deadline");
     // The handshaker puts the encoder behind the decoder, where the close frame the decoder writes
     // on a protocol violation would never pass through it: it goes in front.
@@ -86,7 +89,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     pipeline.addAfter("wsdecoder", "utf8", new Utf8FrameValidator(true));
     pipeline.addLast("liveness", new Liveness(connection, config.pingInterval().toNanos()));
     pipeline.addLast("control", new ControlFrames(connection));
-    pipeline.addLast("messages", new MessageAssembler(connection, config.maxMessageBytes()));
-    pipeline.addLast("core", new CoreBridge(server, connection));
+    pipeline.addLast("messages", new MessageAssembler(connection, config.maxMessageBytes(), account));
+    pipeline.addLast("core", new CoreBridge(server, connection, slot, account));
   }
 }

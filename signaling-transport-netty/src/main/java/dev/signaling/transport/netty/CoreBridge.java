@@ -1,6 +1,8 @@
 package dev.signaling.transport.netty;
 
 import dev.signaling.core.spi.ConnectionHandler;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of an upgraded connection: hands whole messages to the core's {@link
  * ConnectionHandler} (one at a time, in order, on the channel's event loop), tells it when the
- * channel turns writable, and reports the close once, after giving back the connection slot. Every
+ * channel turns writable, and reports the close once, after giving back the connection slot and
+ * the budget account. Every
  * call into the core is an adapter boundary: a {@link Throwable} closes this connection only, with
  * {@code 1011}. An exception from the handlers before it is sorted here: a protocol violation keeps
  * the close code Netty sent, a lost peer is a {@code 1006}, and an {@link Error} from the transport
@@ -25,10 +28,15 @@ final class CoreBridge extends ChannelInboundHandlerAdapter {
 
   private final ServerState server;
   private final NettyConnection connection;
+  private final ConnectionSlots.Slot slot;
+  private final InboundBudget.Account account;
 
-  CoreBridge(ServerState server, NettyConnection connection) {
+  CoreBridge(ServerState server, NettyConnection connection, ConnectionSlots.Slot slot,
+      InboundBudget.Account account) {
     this.server = server;
     this.connection = connection;
+    this.slot = slot;
+    this.account = account;
   }
 
   @Override
@@ -67,7 +75,8 @@ final class CoreBridge extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    server.release(); // before the hub learns of the close, so that a new client fits then
+    slot.close(); // before the hub learns of the close, so that a new client fits then
+    account.close();
     connection.closed();
   }
 

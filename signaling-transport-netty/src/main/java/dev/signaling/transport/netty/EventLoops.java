@@ -27,14 +27,15 @@ record EventLoops(EventLoopGroup group, Class<? extends ServerChannel> serverCha
 
   /** Loops for a server on {@code port} (for the threads' names), one per core. */
   static EventLoops create(int port) {
-    return create(port, Runtime.getRuntime().availableProcessors());
+    return create(port, Runtime.getRuntime().availableProcessors(), true);
   }
 
-  static EventLoops create(int port, int threads) {
+  /** Loops of the given kind; epoll only when it is available. */
+  static EventLoops create(int port, int threads, boolean preferEpoll) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be > 0: " + threads);
     }
-    boolean epoll = Epoll.isAvailable();
+    boolean epoll = preferEpoll && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     // Daemon threads: a server an application forgot to close never keeps its JVM alive.
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,

@@ -1,5 +1,6 @@
 package dev.signaling.transport.netty;
 
+import dev.signaling.core.spi.ConnectionSlots;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -60,10 +61,9 @@ final class HttpAnswers {
     return response(HttpResponseStatus.FORBIDDEN, "{\"error\":\"origin not allowed\"}", true);
   }
 
-  /** The refusal of a WebSocket upgrade: the connection limit is reached, or the server is stopping. */
-  static FullHttpResponse unavailable(boolean shuttingDown) {
-    String error = shuttingDown ? "shutting down" : "too many connections";
-    return response(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"error\":\"" + error + "\"}", true);
+  /** The refusal of a WebSocket upgrade by the connection slots: a cap is reached, or the server is stopping. */
+  static FullHttpResponse refused(ConnectionSlots.Refusal refusal) {
+    return response(new HttpResponseStatus(refusal.status(), refusal.reasonPhrase()), refusal.body(), true);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.signaling.transport.netty;
 
 import dev.signaling.core.HandshakeRequest;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -14,7 +16,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * The first request on a connection: answered here as plain HTTP ({@code /health}, {@code 404},
  * {@code 431}, {@code 400}) and then closed, or refused as an upgrade ({@code 403} for an origin,
  * {@code 426}/{@code 400} for a malformed upgrade, {@code 503} over the connection limit or while
- * stopping), or upgraded: Netty's {@link WebSocketServerHandshaker13} answers {@code 101} and puts
- * its frame codec in place of the HTTP codec, the connection is handed to the hub, and {@link
+ * stopping, {@code 429} over the per-address cap), or upgraded: Netty's handshaker ({@link Handshaker})
+ * answers {@code 101} and puts its frame codec in place of the HTTP codec, the connection is handed to the hub, and {@link
  * ChannelSetup#upgraded} replaces this handler with the WebSocket ones.
  */
 final class HttpGate extends SimpleChannelInboundHandler<HttpObject> {
@@ -71,21 +72,22 @@ final class HttpGate extends SimpleChannelInboundHandler<HttpObject> {
       answer(ctx, HttpAnswers.forbiddenOrigin());
       return;
     }
-    if (!server.admit()) {
-      log.debug("Upgrade refused with 503 from {} ({})", channel.remoteAddress(),
-          server.isShuttingDown() ? "shutting down" : "connection limit reached");
-      answer(ctx, HttpAnswers.unavailable(server.isShuttingDown()));
+    InetSocketAddress remote = channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
+    ConnectionSlots.Admission admission = server.slots.tryAcquire(remote == null ? null : remote.getAddress());
+    if (admission instanceof ConnectionSlots.Refusal refusal) {
+      log.debug("Upgrade refused with {} from {}: {}", refusal.status(), remote, refusal.body());
+      answer(ctx, HttpAnswers.refused(refusal));
       return;
     }
     answered = true;
     NettyConnection connection = new NettyConnection(channel, server.nextId(), handshake(channel, request),
         server.frames);
-    WebSocketServerHandshaker13 handshaker =
-        new WebSocketServerHandshaker13(request.uri(), null, setup.decoderConfig());
-    handshaker.handshake(channel, new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-        request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE));
-    // From here on the slot is given back by the WebSocket pipeline when the channel closes.
-    setup.upgraded(ctx.pipeline(), connection);
+    // From here on the WebSocket pipeline gives the slot and the budget account back at the close.
+    InboundBudget.Account account = server.inbound.open(connection::shed);
+    new Handshaker(request.uri(), setup.decoderConfig(), account).handshake(channel, new DefaultFullHttpRequest(
+        request.protocolVersion(), request.method(), request.uri(), Unpooled.EMPTY_BUFFER, request.headers(),
+        EmptyHttpHeaders.INSTANCE));
+    setup.upgraded(ctx.pipeline(), connection, (ConnectionSlots.Slot) admission, account);
     ctx.pipeline().remove(this);
     log.debug("Connection {}: opened from {}", connection.id(), channel.remoteAddress());
     try {

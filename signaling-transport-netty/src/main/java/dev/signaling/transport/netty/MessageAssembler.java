@@ -1,5 +1,6 @@
 package dev.signaling.transport.netty;
 
+import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,17 +17,16 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>A fragmented message costs the bytes that actually arrived (copied into one buffer as they
  * come, each fragment released at once), and every fragment counts against the message limit
- * with {@link #FRAGMENT_OVERHEAD} bytes on top of its payload, so that a stream of empty or tiny
- * fragments trips {@code 1009} as surely as a large one. (Netty's frame decoder already refuses a
- * single frame over the limit from its header, before its payload is read.)
+ * and the server-wide {@link InboundBudget} with {@link InboundBudget#FRAGMENT_OVERHEAD_BYTES} on
+ * top of its payload, so that a stream of empty or tiny fragments trips {@code 1009} as surely as
+ * a large one. (Netty's frame decoder already refuses a single frame over the limit from its
+ * header, before its payload is read.)
  */
 final class MessageAssembler extends ChannelInboundHandlerAdapter {
 
-  /** What each fragment of a fragmented message counts against the limit beyond its payload. */
-  static final int FRAGMENT_OVERHEAD = 64;
-
   private final NettyConnection connection;
   private final int maxMessageBytes;
+  private final InboundBudget.Account account;
   /** The fragmented message being received, or {@code null}. */
   private ByteBuf partial;
   private boolean partialIsText;
@@ -34,9 +34,10 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   /** The message limit was passed: the connection is closing, nothing more is delivered. */
   private boolean tooBig;
 
-  MessageAssembler(NettyConnection connection, int maxMessageBytes) {
+  MessageAssembler(NettyConnection connection, int maxMessageBytes, InboundBudget.Account account) {
     this.connection = connection;
     this.maxMessageBytes = maxMessageBytes;
+    this.account = account;
   }
 
   @Override
@@ -55,6 +56,8 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
           if (frame.isFinalFragment()) {
             ByteBuf whole = partial;
             partial = null;
+            account.release(charged);
+            charged = 0;
             deliver(ctx, partialIsText, whole);
           }
         }
@@ -73,10 +76,14 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Counts one fragment; past the limit, closes with {@code 1009} and returns {@code false}. */
+  /**
+   * Counts one fragment against the message limit and reserves it in the budget; past the limit,
+   * closes with {@code 1009} and returns {@code false} (as the budget does when it sheds us).
+   */
   private boolean charge(ChannelHandlerContext ctx, int payload) {
-    charged += (long) payload + FRAGMENT_OVERHEAD;
-    if (charged <= maxMessageBytes) {
+    long cost = (long) payload + InboundBudget.FRAGMENT_OVERHEAD_BYTES;
+    charged += cost;
+    if (charged <= maxMessageBytes && account.reserve(cost)) {
       return true;
     }
     tooBig = true;
@@ -104,6 +111,8 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
       partial.release();
       partial = null;
     }
+    account.release(charged);
+    charged = 0;
   }
 
   @Override

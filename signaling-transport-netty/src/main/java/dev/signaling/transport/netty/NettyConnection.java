@@ -202,6 +202,14 @@ final class NettyConnection implements Connection {
     closeLater();
   }
 
+  /**
+   * The server-wide budget of partial messages shed this connection, which held the most (any
+   * thread): it is closed with {@code 1009}, as if its message were too big.
+   */
+  void shed() {
+    onLoop(() -> protocolClose(1009, "message too big"));
+  }
+
   /** Drops the TCP connection without a close frame (a peer presumed dead: {@code 1006}). */
   void drop(int code, String reason) {
     synchronized (this) {

@@ -3,12 +3,13 @@ package dev.signaling.transport.netty;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.spi.AllowedOrigins;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every connection of one server shares: the hub, the limits, the origin allowlist, the
- * shutdown flag, the connection slots, the encoded-frame cache, and the set of open channels that
- * {@link SignalingServer#close()} drains. Thread-safe.
+ * shutdown flag, the connection slots (the SPI's {@link ConnectionSlots}), the budget of partial
+ * inbound messages (the SPI's {@link InboundBudget}), the encoded-frame cache, and the set of open
+ * channels that {@link SignalingServer#close()} drains. Thread-safe.
  */
 final class ServerState {
 
@@ -28,11 +30,12 @@ final class ServerState {
   final AllowedOrigins allowedOrigins;
   /** Null for plain TCP. */
   final SSLContext tls;
+  final ConnectionSlots slots;
+  final InboundBudget inbound;
   final SharedFrames frames = new SharedFrames();
   /** Every accepted TCP connection until it closes (a group drops closed channels by itself). */
   final ChannelGroup channels = new DefaultChannelGroup("signaling", GlobalEventExecutor.INSTANCE);
 
-  private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicBoolean fatal = new AtomicBoolean();
   private volatile boolean shuttingDown;
@@ -44,6 +47,8 @@ final class ServerState {
     this.config = hub.config();
     this.tls = tls;
     this.allowedOrigins = allowedOrigins;
+    this.slots = new ConnectionSlots(config);
+    this.inbound = new InboundBudget(config);
   }
 
   /** A connection id for logs, unique on this server. */
@@ -54,29 +59,11 @@ final class ServerState {
   /** From now on {@code /health} and new upgrades answer {@code 503}. */
   void markShuttingDown() {
     shuttingDown = true;
+    slots.close();
   }
 
   boolean isShuttingDown() {
     return shuttingDown;
-  }
-
-  /** Takes a connection slot for an upgrade; {@code false} when full or stopping. */
-  boolean admit() {
-    while (!shuttingDown) {
-      int current = admitted.get();
-      if (current >= config.maxConnections()) {
-        return false;
-      }
-      if (admitted.compareAndSet(current, current + 1)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Gives back a slot taken by {@link #admit()}; once per admitted connection. */
-  void release() {
-    admitted.decrementAndGet();
   }
 
   void onFatal(Runnable action) {
@@ -85,9 +72,10 @@ final class ServerState {
 
   /**
    * An {@link Error} such as {@code OutOfMemoryError} reached a transport thread, or an event loop
-   * died: the server can no longer be trusted to serve, so it closes itself (clients get {@code
-   * 1001}, the port is freed) rather than linger half alive. Runs the close on a thread of its own,
-   * since the caller may be an event loop that the close waits for.
+   * died: the server can no longer be trusted to serve, so it fails the hub (every client gets
+   * {@code 1011}, the listener hears of it) and closes itself (the port is freed) rather than linger
+   * half alive. Runs the close on a thread of its own, since the caller may be an event loop that
+   * the close waits for.
    */
   void fatal(Throwable error) {
     if (!fatal.compareAndSet(false, true)) {
@@ -95,6 +83,7 @@ final class ServerState {
     }
     log.error("Fatal error in the Netty transport; the signaling server closes itself", error);
     markShuttingDown();
+    hub.fail(error);
     Thread closer = new Thread(onFatal, "signaling-netty-fatal-close");
     closer.setDaemon(true);
     closer.start();
