@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
@@ -22,9 +21,10 @@ import javax.net.ssl.SSLEngine;
  * HttpRequestDecoder → http-encoder: HttpResponseEncoder → http: HttpGate}.
  *
  * <p>After it ({@link #upgraded}): {@code [tls] → wsencoder: WebSocket13FrameEncoder → wsdecoder:
- * WebSocket08FrameDecoder → utf8: Utf8FrameValidator → liveness: Liveness → control:
+ * BudgetedDecoder (Netty's WebSocket13FrameDecoder, accounting partial frames) → control:
  * ControlFrames → messages: MessageAssembler → core: CoreBridge}. The HTTP handlers are gone, and
- * no handler keeps a buffer while the connection is idle.
+ * no handler keeps a buffer while the connection is idle: four handlers of ours, small on
+ * purpose (each context and handler is heap that every idle connection holds).
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
 
@@ -49,7 +49,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
         .allowMaskMismatch(false) // an unmasked frame from a client is a protocol error: 1002
         .allowExtensions(false) // RSV bits without a negotiated extension: 1002
         .closeOnProtocolViolation(true)
-        .withUTF8Validator(true)
+        .withUTF8Validator(false) // checked per message by MessageAssembler: one handler less
         .build();
   }
 
@@ -86,9 +86,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     // on a protocol violation would never pass through it: it goes in front.
     pipeline.remove("wsencoder");
     pipeline.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
-    pipeline.addAfter("wsdecoder", "utf8", new Utf8FrameValidator(true));
-    pipeline.addLast("liveness", new Liveness(connection, config.pingInterval().toNanos()));
-    pipeline.addLast("control", new ControlFrames(connection));
+    pipeline.addLast("control", new ControlFrames(connection, config.pingInterval().toNanos()));
     pipeline.addLast("messages", new MessageAssembler(connection, config.maxMessageBytes(), account));
     pipeline.addLast("core", new CoreBridge(server, connection, slot, account));
   }

@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
@@ -38,6 +39,12 @@ final class Listeners {
    * low mark: the core hands over at most its send window (64 KiB) while the channel is busy.
    */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  /**
+   * One read buffer size for every connection, shared: Netty's default gives each connection an
+   * adaptive allocator of its own (about 100 bytes of heap per idle connection). Reads are 16 KiB
+   * at most; the buffer is released after each read, so an idle connection holds none.
+   */
+  private static final FixedRecvByteBufAllocator READS = new FixedRecvByteBufAllocator(16 * 1024);
 
   private Listeners() {}
 
@@ -101,6 +108,7 @@ final class Listeners {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
         .childHandler(new ChannelSetup(state));
     if (loops.epoll()) {
       bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);

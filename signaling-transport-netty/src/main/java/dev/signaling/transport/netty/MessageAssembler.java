@@ -2,6 +2,7 @@ package dev.signaling.transport.netty;
 
 import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -12,8 +13,10 @@ import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Turns data frames into whole messages for the core: a {@code String} for text (already checked
- * as UTF-8 by Netty's {@code Utf8FrameValidator}), a {@code ByteBuf} for binary.
+ * Turns data frames into whole messages for the core: a {@code String} for text, a {@code ByteBuf}
+ * for binary. A text message that is not well-formed UTF-8 (RFC 3629, as Netty's {@code
+ * ByteBufUtil.isText} checks it) closes the connection with {@code 1007}; a fragmented one is
+ * checked once whole, its size being bounded by the limit meanwhile.
  *
  * <p>A fragmented message costs the bytes that actually arrived (copied into one buffer as they
  * come, each fragment released at once), and every fragment counts against the message limit
@@ -31,8 +34,8 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private ByteBuf partial;
   private boolean partialIsText;
   private long charged;
-  /** The message limit was passed: the connection is closing, nothing more is delivered. */
-  private boolean tooBig;
+  /** Over the limit, or a text not UTF-8: the connection is closing, nothing more is delivered. */
+  private boolean closing;
 
   MessageAssembler(NettyConnection connection, int maxMessageBytes, InboundBudget.Account account) {
     this.connection = connection;
@@ -43,7 +46,7 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-        || msg instanceof ContinuationWebSocketFrame) || tooBig) {
+        || msg instanceof ContinuationWebSocketFrame) || closing) {
       ReferenceCountUtil.release(msg); // the rest of the upgrade request, or input after a 1009
       return;
     }
@@ -86,7 +89,7 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
     if (charged <= maxMessageBytes && account.reserve(cost)) {
       return true;
     }
-    tooBig = true;
+    closing = true;
     releasePartial();
     ctx.channel().config().setAutoRead(false);
     connection.protocolClose(1009, "message too big");
@@ -94,10 +97,16 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   }
 
   /** Hands a whole message on; takes ownership of {@code bytes}. */
-  private static void deliver(ChannelHandlerContext ctx, boolean text, ByteBuf bytes) {
+  private void deliver(ChannelHandlerContext ctx, boolean text, ByteBuf bytes) {
     if (text) {
       try {
-        ctx.fireChannelRead(bytes.toString(CharsetUtil.UTF_8));
+        if (ByteBufUtil.isText(bytes, CharsetUtil.UTF_8)) {
+          ctx.fireChannelRead(bytes.toString(CharsetUtil.UTF_8));
+        } else {
+          closing = true;
+          ctx.channel().config().setAutoRead(false);
+          connection.protocolClose(1007, "invalid UTF-8");
+        }
       } finally {
         bytes.release();
       }
