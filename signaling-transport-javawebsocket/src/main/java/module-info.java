@@ -6,7 +6,6 @@
 module dev.signaling.transport.javawebsocket {
   requires transitive dev.signaling.core;
   requires org.java_websocket;
-  requires com.google.gson;
   requires org.slf4j;
 
   exports dev.signaling.transport.javawebsocket;

@@ -1,13 +1,19 @@
 package dev.signaling.benchmarks;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
@@ -32,6 +38,10 @@ import org.java_websocket.server.WebSocketServer;
  *
  * Same socket settings as our server: TCP_NODELAY, reuse address, accept backlog 1024, decoder
  * threads = cores, ping every 30 s.
+ *
+ * <p>With {@code acceptAll}, it also takes every pending connection in each selector pass rather
+ * than the library's one (see {@link #onConnect}): the prototype of raising Java-WebSocket's
+ * accept rate from our side.
  */
 final class CeilingServer extends WebSocketServer implements AutoCloseable {
 
@@ -40,7 +50,11 @@ final class CeilingServer extends WebSocketServer implements AutoCloseable {
   private static final String PREFIX = "{\"type\":\"participants\",\"participants\":[";
   private static final Draft_6455 ENCODER = new Draft_6455();
 
+  /** Most connections {@link #onConnect} takes in one selector pass: the listen backlog. */
+  private static final int BACKLOG = 1024;
+
   private final Mode mode;
+  private final boolean acceptAll;
   private final ConcurrentHashMap<String, WebSocket> routes = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   /** Guarded by lock: registered connections and their entries, in registration order. */
@@ -48,13 +62,20 @@ final class CeilingServer extends WebSocketServer implements AutoCloseable {
   private final StringBuilder entries = new StringBuilder();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
-  CeilingServer(Mode mode) {
-    super(new InetSocketAddress("127.0.0.1", 0));
+  CeilingServer(Mode mode, boolean acceptAll) {
+    super(new InetSocketAddress(ServerKind.HOST, 0));
     this.mode = mode;
+    this.acceptAll = acceptAll;
     setTcpNoDelay(true);
     setReuseAddr(true);
-    setMaxPendingConnections(1024);
+    setMaxPendingConnections(BACKLOG);
     setConnectionLostTimeout(30);
+  }
+
+  /** Starts one on a loopback ephemeral port. */
+  static ServerKind.Running running(Mode mode, boolean acceptAll) throws Exception {
+    CeilingServer server = new CeilingServer(mode, acceptAll);
+    return new ServerKind.Running(server.startAndGetPort(), server, null);
   }
 
   /** Starts and returns the bound port. */
@@ -67,6 +88,60 @@ final class CeilingServer extends WebSocketServer implements AutoCloseable {
   @Override
   public void onStart() {
     started.complete(null);
+  }
+
+  /**
+   * Java-WebSocket 1.6.0 accepts one connection per selector pass ({@code
+   * WebSocketServer.doAccept}, private), and a pass also reads and writes every ready
+   * connection, so during a connect storm accepts fall behind. The library asks this hook on its
+   * selector thread, with the listening channel's key, just before each accept. With {@code
+   * acceptAll} it takes every other pending connection here, set up exactly as {@code doAccept}
+   * does (non-blocking, TCP_NODELAY, keep-alive, registered for reads with a socket of the
+   * server's factory, its channel wrapped, a read buffer allocated), and leaves the library's own
+   * accept the last one, or none (then its {@code accept} returns null and it does nothing, as
+   * when another thread won the race). It must answer true: false cancels the listening key.
+   */
+  @Override
+  protected boolean onConnect(SelectionKey key) {
+    if (!acceptAll) {
+      return true;
+    }
+    ServerSocketChannel listening = (ServerSocketChannel) key.channel();
+    WebSocketServerFactory factory = (WebSocketServerFactory) getWebSocketFactory();
+    try {
+      SocketChannel channel;
+      for (int i = 0; i < BACKLOG && (channel = listening.accept()) != null; i++) {
+        adopt(channel, key, factory);
+      }
+    } catch (IOException e) {
+      // Out of file descriptors, say: the library's own accept meets the same and handles it.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
+  private void adopt(SocketChannel channel, SelectionKey listeningKey, WebSocketServerFactory factory)
+      throws InterruptedException {
+    WebSocketImpl socket = null;
+    try {
+      channel.configureBlocking(false);
+      channel.socket().setTcpNoDelay(isTcpNoDelay());
+      channel.socket().setKeepAlive(true);
+      socket = factory.createWebSocket(this, getDraft());
+      socket.setSelectionKey(channel.register(listeningKey.selector(), SelectionKey.OP_READ, socket));
+      socket.setChannel(factory.wrapChannel(channel, socket.getSelectionKey()));
+      allocateBuffers(socket);
+    } catch (IOException e) {
+      if (socket != null && socket.getSelectionKey() != null) {
+        socket.getSelectionKey().cancel();
+      }
+      try {
+        channel.close(); // this connection only
+      } catch (IOException ignored) {
+        // gone anyway
+      }
+    }
   }
 
   @Override

@@ -1,83 +1,72 @@
 package dev.signaling.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.File;
+import static dev.signaling.benchmarks.Child.d;
+import static dev.signaling.benchmarks.Report.median;
+
+import dev.signaling.benchmarks.Report.Better;
+import dev.signaling.benchmarks.Report.Row;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
+import java.util.function.DoubleFunction;
 
 /**
- * {@code compare}: every workload against our server and the ceiling, in one run, each server
- * in a fresh JVM of its own per measurement, the two alternated round by round so that both see
- * the same machine; then a table of ours, the ceiling, and the ratio, with the issue's targets.
+ * {@code compare}: every workload against every contender (our transports) and the ceiling, in
+ * one run, with the server pinned to 1 core and to 2 cores; each server in a fresh JVM of its own
+ * per measurement, the servers' order rotated round by round so that all see the same machine.
+ * Then a table of each contender's figure, the ceiling's, their ratio and the issues' goals, the
+ * scaling with cores, and a chart ({@link Chart}).
  */
 final class Compare {
 
-  /** How long and how often: {@code --quick} trades precision for a few minutes. */
-  private record Settings(boolean quick, int rounds, long warmupMillis, long measureMillis, int fanoutRounds,
-      int fanoutSteps, int fanoutStart, int bigStorm, int capacityNodes, boolean jmh) {
-
-    static Settings of(List<String> args) {
-      boolean quick = args.contains("--quick");
-      boolean jmh = !args.contains("--no-jmh") && !quick;
-      return quick
-          ? new Settings(true, 1, 2_000, 4_000, 1, 4, 500, 5_000, 1_000, jmh || args.contains("--jmh"))
-          : new Settings(false, 3, 3_000, 8_000, 2, 6, 500, 5_000, 5_000, jmh);
-    }
-  }
-
-  /** One part of the comparison. */
+  /** One part of the comparison, run once per pinning. */
   private interface Step {
-    void run() throws Exception;
+    void run(Pinning pinning) throws Exception;
   }
 
-  private final Settings settings;
+  private final CompareSettings settings;
   private final PrintStream out;
-  private final List<Row> rows = new ArrayList<>();
-  private final List<String> notes = new ArrayList<>();
+  private final List<ServerKind> contenders = ServerKind.contenders();
+  private final Report report = new Report(contenders);
+  private final List<Pinning> pinnings = new ArrayList<>();
 
-  private Compare(Settings settings, PrintStream out) {
+  private Compare(CompareSettings settings, PrintStream out) {
     this.settings = settings;
     this.out = out;
   }
 
   static int run(String[] args, PrintStream out) throws Exception {
-    Settings settings = Settings.of(Arrays.asList(args));
+    CompareSettings settings = CompareSettings.of(Arrays.asList(args));
     Compare compare = new Compare(settings, out);
     long start = System.nanoTime();
     compare.machine();
-    for (Step step : List.<Step>of(compare::joinStorms, compare::capacity, compare::generator, compare::relay,
-        compare::latency, compare::fanout)) {
-      step.run();
+    // Workload by workload, each at every pinning, so that scaling compares like with like.
+    for (Step step : List.<Step>of(compare::joinStorms, compare::connect, compare::relay, compare::latency,
+        compare::fanout)) {
+      for (Pinning pinning : compare.pinnings) {
+        step.run(pinning);
+      }
     }
-    compare.table();
-    if (settings.jmh) {
-      compare.jmh();
+    compare.capacity(compare.pinnings.get(compare.pinnings.size() - 1));
+    compare.report.print(out);
+    compare.chart();
+    if (settings.jmh()) {
+      MicroBenchmarks.run(out);
     }
     out.printf(Locale.ROOT, "%nTotal time: %.1f min%n", (System.nanoTime() - start) / 60e9);
     return 0;
   }
-
-  // ------------------------------------------------------------------ workloads
 
   private void machine() throws IOException {
     String cpu = "unknown";
@@ -86,283 +75,292 @@ final class Compare {
       cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
           .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
     }
-    out.printf("signaling benchmarks: compare%s, %s%n", settings.quick ? " --quick" : "",
+    out.printf("signaling benchmarks: compare%s, %s%n", settings.quick() ? " --quick" : "",
         Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    out.printf("machine: %d cores (%s), JDK %s (%s), load average at start %.2f%n",
+    out.printf("machine: %d cores (%s), JDK %s (%s), load average at start %.2f, file descriptors %s%n",
         Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    out.printf("servers: each in its own JVM (-Xms%1$s -Xmx%1$s, G1), loopback; generator: one thread, a JVM of its own per measurement%n%n",
+        System.getProperty("java.vm.name"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os
+            ? Long.toString(os.getMaxFileDescriptorCount()) : "unknown");
+    out.printf("servers: each in its own JVM (-Xms%1$s -Xmx%1$s, G1), loopback; generator: one thread, a JVM of its own per measurement%n",
         Target.SERVER_HEAP);
+    out.printf("contenders: %s; the ceiling: Java-WebSocket %s%n",
+        String.join(", ", contenders.stream().map(k -> k.title).toList()), "1.6.0");
+    List<Integer> allowed = Pinning.allowedCpus();
+    boolean taskset = Pinning.tasksetAvailable();
+    for (int cores : settings.cores()) {
+      if (!taskset) {
+        report.note("taskset not found: servers not pinned, %d-core figures not measured", cores);
+        continue;
+      }
+      Pinning.of(cores, allowed).ifPresentOrElse(pinnings::add,
+          () -> report.note("%d-core figures not measured: this JVM may use CPUs %s only", cores, allowed));
+    }
+    if (pinnings.isEmpty()) {
+      pinnings.add(Pinning.NONE);
+    }
+    for (Pinning pinning : pinnings) {
+      out.println("pinning: " + pinning.describe());
+    }
+    out.println();
   }
 
-  /** The generator against the do-nothing server: what it can drive when the server costs ~nothing. */
-  private void generator() throws Exception {
-    Map<String, String> r = child("relay", ServerKind.RAW, timing());
-    out.printf(Locale.ROOT, "generator vs raw server: relay %,.0f msg/s, generator CPU %.2f us/msg, raw server CPU %.2f us/msg%n",
-        d(r, "messagesPerSecond"), d(r, "generatorCpuMicrosPerMessage"), d(r, "serverCpuMicrosPerMessage"));
-    generatorRelay = d(r, "messagesPerSecond");
-    Map<String, String> l = child("latency", ServerKind.RAW, with(timing(), "n=30000"));
-    out.printf(Locale.ROOT, "generator vs raw server: latency 30k/s p50 %.0f us, p99 %.0f us, p99.9 %.0f us (%s of %s received)%n",
-        d(l, "p50"), d(l, "p99"), d(l, "p999"), l.get("received"), l.get("sent"));
+  private void joinStorms(Pinning pin) throws Exception {
+    List<ServerKind> kinds = kinds(ServerKind.CEILING_FULL);
+    Map<ServerKind, double[]> millis = perKind(kinds);
+    Map<ServerKind, Double> live = new LinkedHashMap<>();
+    for (int round = 0; round < settings.rounds(); round++) {
+      for (ServerKind kind : rotate(kinds, round)) {
+        Map<String, String> r = Child.run(pin, "joinstorm", kind, "n=500", "timeout=120");
+        boolean complete = d(r, "settled") == 500;
+        check(kind, pin, "joinstorm 500", (long) (d(r, "closed") + 500 - d(r, "settled")));
+        if (!complete) {
+          report.note("%s joinstorm 500 (%s) did not complete: %s settled; %s; peak heap used %.0f MB (heap 1 GiB)",
+              kind.label, pin.label(), r.get("settled"), r.get("problems"), mb(d(r, "peakHeap.used")));
+        }
+        // A storm that does not complete (the ceiling can run out of heap) counts as infinitely slow.
+        millis.get(kind)[round] = complete ? d(r, "millis") : Double.POSITIVE_INFINITY;
+        live.merge(kind, d(r, "peakHeap.live"), Math::max);
+      }
+      progress(pin, "joinstorm 500 round " + (round + 1) + ": " + summary(kinds, millis, round, "ms"));
+    }
+    Row time = row("joinstorm 500, ms (ceiling: full lists)", pin, Better.LOWER, true, Report.INTEGER,
+        median(millis.get(ServerKind.CEILING_FULL)), millis);
+    time.goal(ServerKind.OURS, "<= 0.50x", time.ratio(ServerKind.OURS) <= 0.50);
+    Row heap = report.row("joinstorm 500, peak live heap MB", pin, Better.LOWER, false, Report.INTEGER,
+        mb(live.get(ServerKind.CEILING_FULL)));
+    contenders.forEach(kind -> heap.value(kind, mb(live.get(kind))));
+    notePerRound("joinstorm 500 time", pin, millis, ServerKind.CEILING_FULL);
+    bigStorm(pin);
   }
 
-  private double generatorRelay;
+  /** The large storm, ours only: no ceiling finishes it. */
+  private void bigStorm(Pinning pin) throws Exception {
+    int n = settings.bigStorm();
+    Row time = report.row("joinstorm " + n + ", s", pin, Better.LOWER, false, Report.TWO_DECIMALS, Double.NaN);
+    Row heap = report.row("joinstorm " + n + ", peak heap MB used (heap 1 GiB)", pin, Better.LOWER, false,
+        Report.INTEGER, Double.NaN);
+    Row closed = report.row("joinstorm " + n + ", clients closed", pin, Better.LOWER, false, Report.INTEGER,
+        Double.NaN);
+    for (ServerKind kind : contenders) {
+      Map<String, String> r = Child.run(pin, "joinstorm", kind, "n=" + n, "timeout=120");
+      boolean done = d(r, "settled") == n;
+      time.value(kind, done ? d(r, "millis") / 1000 : Double.POSITIVE_INFINITY);
+      heap.value(kind, mb(d(r, "peakHeap.used")));
+      closed.value(kind, d(r, "closed"));
+      report.note("%s joinstorm %d (%s): %s settled, peak live heap %.0f MB, server CPU %.1f s, generator CPU %.1f s; %s",
+          kind.label, n, pin.label(), r.get("settled"), mb(d(r, "peakHeap.live")), d(r, "serverCpuSeconds"),
+          d(r, "generatorCpuSeconds"), r.get("problems"));
+      progress(pin, "joinstorm %d %s: %s s", n, kind.label, time.format(time.value(kind)));
+    }
+    time.goal(ServerKind.OURS, "<= 60 s", time.value(ServerKind.OURS) <= 60);
+    heap.goal(ServerKind.OURS, "<= 1024", heap.value(ServerKind.OURS) <= 1024);
+    closed.goal(ServerKind.OURS, "0", closed.value(ServerKind.OURS) == 0);
+    for (ServerKind kind : others()) {
+      double ratio = time.value(kind) / time.value(ServerKind.OURS);
+      time.goal(kind, String.format(Locale.ROOT, "<= 0.50x ours (%.2f)", ratio), ratio <= 0.50);
+      heap.goal(kind, "<= 1024", heap.value(kind) <= 1024);
+    }
+  }
 
-  private void relay() throws Exception {
-    double[] ours = new double[settings.rounds];
-    double[] ceiling = new double[settings.rounds];
-    double[] oursCpu = new double[settings.rounds];
-    double[] ceilingCpu = new double[settings.rounds];
-    double[] generatorCpu = new double[settings.rounds];
-    for (int round = 0; round < settings.rounds; round++) {
-      for (ServerKind kind : order(round, ServerKind.OURS, ServerKind.CEILING)) {
-        Map<String, String> r = child("relay", kind, timing());
-        check(kind, "relay", (long) (d(r, "errors") + d(r, "malformed")));
-        if (kind == ServerKind.OURS) {
-          ours[round] = d(r, "messagesPerSecond");
-          oursCpu[round] = d(r, "serverCpuMicrosPerMessage");
-        } else {
-          ceiling[round] = d(r, "messagesPerSecond");
-          ceilingCpu[round] = d(r, "serverCpuMicrosPerMessage");
+  private void connect(Pinning pin) throws Exception {
+    int n = settings.connections();
+    List<ServerKind> kinds = kinds(ServerKind.CEILING);
+    Map<ServerKind, double[]> open = perKind(kinds);
+    Map<ServerKind, double[]> next = perKind(kinds);
+    for (int round = 0; round < settings.rounds(); round++) {
+      for (ServerKind kind : rotate(kinds, round)) {
+        Map<String, String> r = Child.run(pin, "connect", kind, "n=" + n);
+        check(kind, pin, "connect", (long) (d(r, "failed") + d(r, "closedByServer")));
+        open.get(kind)[round] = d(r, "openMillis") / 1000;
+        next.get(kind)[round] = d(r, "acceptAfterDropMillis");
+        if (d(r, "probeAttempts") > 1) {
+          report.note("%s connect (%s): %s connections to get one upgraded after the drop",
+              kind.label, pin.label(), r.get("probeAttempts"));
+        }
+      }
+      progress(pin, "connect round " + (round + 1) + ": open all " + summary(kinds, open, round, "s")
+          + "; next accepted " + summary(kinds, next, round, "ms"));
+    }
+    Row openRow = row("connect " + n + ", open all, s", pin, Better.LOWER, true, Report.TWO_DECIMALS,
+        median(open.get(ServerKind.CEILING)), open);
+    Row nextRow = row("connect " + n + ", next accepted after drop, ms", pin, Better.LOWER, true, Report.INTEGER,
+        median(next.get(ServerKind.CEILING)), next);
+    for (ServerKind kind : others()) {
+      openRow.goal(kind, "<= 0.25x", openRow.ratio(kind) <= 0.25);
+      nextRow.goal(kind, "<= 300 ms", nextRow.value(kind) <= 300);
+    }
+    notePerRound("connect open-all time", pin, open, ServerKind.CEILING);
+    notePerRound("connect next-accepted time", pin, next, ServerKind.CEILING);
+    for (ServerKind probe : List.of(ServerKind.CEILING_ACCEPT_ALL, ServerKind.RAW)) {
+      Map<String, String> r = Child.run(pin, "connect", probe, "n=" + n);
+      report.note("connect %d against %s (%s): open all %.2f s, next accepted %.0f ms after the drop%s",
+          n, probe.title, pin.label(), d(r, "openMillis") / 1000, d(r, "acceptAfterDropMillis"),
+          probe == ServerKind.RAW ? String.format(Locale.ROOT, ", generator CPU %.1f s: the generator's own limit",
+              d(r, "generatorCpuSeconds")) : "");
+    }
+  }
+
+  private void relay(Pinning pin) throws Exception {
+    List<ServerKind> kinds = kinds(ServerKind.CEILING);
+    Map<ServerKind, double[]> rate = perKind(kinds);
+    Map<ServerKind, double[]> cpu = perKind(kinds);
+    double[] generatorCpu = new double[settings.rounds()];
+    for (int round = 0; round < settings.rounds(); round++) {
+      for (ServerKind kind : rotate(kinds, round)) {
+        Map<String, String> r = Child.run(pin, "relay", kind, timing());
+        check(kind, pin, "relay", (long) (d(r, "errors") + d(r, "malformed")));
+        rate.get(kind)[round] = d(r, "messagesPerSecond");
+        cpu.get(kind)[round] = d(r, "serverCpuMicrosPerMessage");
+        if (kind == ServerKind.CEILING) {
           generatorCpu[round] = d(r, "generatorCpuMicrosPerMessage");
         }
       }
-      progress("relay round " + (round + 1) + ": ours %,.0f, ceiling %,.0f msg/s", ours[round], ceiling[round]);
+      progress(pin, "relay round " + (round + 1) + ": " + summary(kinds, rate, round, "msg/s"));
     }
-    double o = median(ours);
-    double c = median(ceiling);
-    rows.add(new Row("relay, msg/s (median)", fmt(o), fmt(c), o / c, ">= 0.90", o / c >= 0.90));
-    rows.add(new Row("relay, server CPU us/msg", fmt2(median(oursCpu)), fmt2(median(ceilingCpu)),
-        median(oursCpu) / median(ceilingCpu), "(info)", null));
-    notes.add(String.format(Locale.ROOT, "relay ratio per round: %s", ratios(ours, ceiling)));
-    notes.add(String.format(Locale.ROOT,
-        "generator: drove %,.0f msg/s against the raw server (%.1fx the ceiling's median) at %.2f us CPU/msg against the ceiling",
-        generatorRelay, generatorRelay / c, median(generatorCpu)));
+    Row row = row("relay, msg/s", pin, Better.HIGHER, true, Report.INTEGER, median(rate.get(ServerKind.CEILING)), rate);
+    row.goal(ServerKind.OURS, ">= 0.90x", row.ratio(ServerKind.OURS) >= 0.90);
+    if (pin.cores() >= 2 || !pin.pinned()) {
+      Row oneCore = report.find(row.figure, 1);
+      for (ServerKind kind : others()) {
+        double ratio = row.value(kind) / row.value(ServerKind.OURS);
+        row.goal(kind, String.format(Locale.ROOT, ">= 1.0x ours (%.2f)", ratio), ratio >= 1.0);
+        if (oneCore != null && pin.cores() == 2) {
+          double scaling = row.value(kind) / oneCore.value(kind);
+          row.goal(kind, String.format(Locale.ROOT, ">= 1.6x its 1-core rate (%.2f)", scaling), scaling >= 1.6);
+        }
+      }
+    }
+    row("relay, server CPU us/msg", pin, Better.LOWER, false, Report.TWO_DECIMALS, median(cpu.get(ServerKind.CEILING)),
+        cpu);
+    notePerRound("relay rate", pin, rate, ServerKind.CEILING);
+    Map<String, String> raw = Child.run(pin, "relay", ServerKind.RAW, timing());
+    report.note("generator (%s): drove %,.0f msg/s against the raw server (%.1fx the ceiling's median) "
+            + "at %.2f us CPU/msg against the ceiling", pin.label(), d(raw, "messagesPerSecond"),
+        d(raw, "messagesPerSecond") / row.ceiling, median(generatorCpu));
   }
 
-  private void latency() throws Exception {
+  private void latency(Pinning pin) throws Exception {
+    List<ServerKind> kinds = kinds(ServerKind.CEILING);
     for (int rate : new int[] {10_000, 30_000}) {
-      double[][] ours = new double[3][settings.rounds];
-      double[][] ceiling = new double[3][settings.rounds];
-      for (int round = 0; round < settings.rounds; round++) {
-        for (ServerKind kind : order(round, ServerKind.OURS, ServerKind.CEILING)) {
-          Map<String, String> r = child("latency", kind, with(timing(), "n=" + rate));
-          check(kind, "latency", (long) (d(r, "errors") + d(r, "sent") - d(r, "received")));
-          double[][] into = kind == ServerKind.OURS ? ours : ceiling;
-          into[0][round] = d(r, "p50");
-          into[1][round] = d(r, "p99");
-          into[2][round] = d(r, "p999");
+      String[] names = {"p50", "p99", "p999"};
+      List<Map<ServerKind, double[]>> values = List.of(perKind(kinds), perKind(kinds), perKind(kinds));
+      for (int round = 0; round < settings.rounds(); round++) {
+        for (ServerKind kind : rotate(kinds, round)) {
+          Map<String, String> r = Child.run(pin, "latency", kind, with(timing(), "n=" + rate));
+          check(kind, pin, "latency", (long) (d(r, "errors") + d(r, "sent") - d(r, "received")));
+          for (int p = 0; p < names.length; p++) {
+            values.get(p).get(kind)[round] = d(r, names[p]);
+          }
         }
-        progress("latency %dk/s round " + (round + 1) + ": p99 ours %.0f us, ceiling %.0f us",
-            rate / 1000, ours[1][round], ceiling[1][round]);
+        progress(pin, "latency %dk/s round %d: p99 %s", rate / 1000, round + 1, summary(kinds, values.get(1), round, "us"));
       }
       String label = "latency " + rate / 1000 + "k/s";
-      double p99 = median(ours[1]) / median(ceiling[1]);
-      rows.add(new Row(label + ", p50 us", fmt(median(ours[0])), fmt(median(ceiling[0])),
-          median(ours[0]) / median(ceiling[0]), "(info)", null));
-      rows.add(new Row(label + ", p99 us", fmt(median(ours[1])), fmt(median(ceiling[1])), p99, "<= 1.20", p99 <= 1.20));
-      rows.add(new Row(label + ", p99.9 us", fmt(median(ours[2])), fmt(median(ceiling[2])),
-          median(ours[2]) / median(ceiling[2]), "(info)", null));
-      notes.add(String.format(Locale.ROOT, "%s p99 ratio per round: %s", label, ratios(ours[1], ceiling[1])));
-    }
-  }
-
-  private void fanout() throws Exception {
-    int ours = fanoutSearch(ServerKind.OURS);
-    int ceiling = fanoutSearch(ServerKind.CEILING);
-    double ratio = (double) ours / ceiling;
-    rows.add(new Row("fanout, largest N (5 s heartbeats)", Integer.toString(ours), Integer.toString(ceiling), ratio,
-        ">= 0.95", ratio >= 0.95));
-    // The generator must not be what limits ours: the raw server at a quarter more nodes.
-    int n = Math.max(500, ours + ours / 4);
-    Map<String, String> r = child("fanout", ServerKind.RAW, "n=" + n, "rounds=" + settings.fanoutRounds);
-    notes.add(String.format(Locale.ROOT,
-        "generator: fanout against the raw server at N=%d (%,.0f deliveries/s): %s, %.2f%% delivered, p99 lag %.0f ms",
-        n, n * (n - 1) / 5.0, fanoutPassed(r) ? "passed" : "FAILED", 100 * d(r, "delivered") / d(r, "expected"),
-        d(r, "p99Millis")));
-  }
-
-  /**
-   * The largest N that passes: doubling from the start until a size fails, then bisecting, within
-   * a fixed number of trials (so the answer is exact to within the last step).
-   */
-  private int fanoutSearch(ServerKind kind) throws Exception {
-    int pass = 0;
-    int fail = Integer.MAX_VALUE;
-    int n = settings.fanoutStart;
-    StringBuilder trail = new StringBuilder();
-    for (int step = 0; step < settings.fanoutSteps; step++) {
-      Map<String, String> r = child("fanout", kind, "n=" + n, "rounds=" + settings.fanoutRounds);
-      boolean passed = fanoutPassed(r);
-      trail.append(String.format(Locale.ROOT, " %d:%s(%.2f%%,p99 %.0fms%s)", n, passed ? "ok" : "FAIL",
-          100 * d(r, "delivered") / d(r, "expected"), d(r, "p99Millis"),
-          d(r, "errors") > 0 ? "," + r.get("errors") + " unsettled/closed" : ""));
-      if (passed) {
-        pass = n;
-      } else {
-        fail = n;
+      row(label + ", p50 us", pin, Better.LOWER, false, Report.INTEGER, median(values.get(0).get(ServerKind.CEILING)),
+          values.get(0));
+      Row p99 = row(label + ", p99 us", pin, Better.LOWER, true, Report.INTEGER,
+          median(values.get(1).get(ServerKind.CEILING)), values.get(1));
+      p99.goal(ServerKind.OURS, "<= 1.20x", p99.ratio(ServerKind.OURS) <= 1.20);
+      for (ServerKind kind : others()) {
+        double ratio = p99.value(kind) / p99.value(ServerKind.OURS);
+        p99.goal(kind, String.format(Locale.ROOT, "<= 1.0x ours (%.2f)", ratio), ratio <= 1.0);
       }
-      int next = fail == Integer.MAX_VALUE ? pass * 2 : (pass + fail) / 2;
-      if (fail != Integer.MAX_VALUE && fail - pass <= Math.max(50, pass / 20)) {
-        break;
-      }
-      n = next;
+      row(label + ", p99.9 us", pin, Better.LOWER, false, Report.INTEGER, median(values.get(2).get(ServerKind.CEILING)),
+          values.get(2));
+      notePerRound(label + " p99", pin, values.get(1), ServerKind.CEILING);
     }
-    progress("fanout %s:%s", kind.label, trail);
-    notes.add("fanout " + kind.label + " trials (N:result(delivered, p99 lag)):" + trail);
-    return pass;
+    Map<String, String> raw = Child.run(pin, "latency", ServerKind.RAW, with(timing(), "n=30000"));
+    report.note("generator (%s) vs raw server: latency 30k/s p50 %.0f us, p99 %.0f us, p99.9 %.0f us (%s of %s received)",
+        pin.label(), d(raw, "p50"), d(raw, "p99"), d(raw, "p999"), raw.get("received"), raw.get("sent"));
   }
 
-  private void joinStorms() throws Exception {
-    double[] ours = new double[settings.rounds];
-    double[] ceiling = new double[settings.rounds];
-    long oursLive = 0;
-    long ceilingLive = 0;
-    for (int round = 0; round < settings.rounds; round++) {
-      for (ServerKind kind : order(round, ServerKind.OURS, ServerKind.CEILING_FULL)) {
-        Map<String, String> r = child("joinstorm", kind, "n=500", "timeout=120");
-        boolean complete = d(r, "settled") == 500;
-        check(kind, "joinstorm 500", (long) (d(r, "closed") + 500 - d(r, "settled")));
-        if (!complete) {
-          notes.add(kind.label + " joinstorm 500 did not complete: " + r.get("settled") + " settled; "
-              + r.get("problems") + "; peak heap used " + mb((long) d(r, "peakHeap.used")) + " MB (heap 1 GiB)");
-        }
-        // A storm that does not complete (the ceiling can run out of heap) counts as infinitely slow.
-        double millis = complete ? d(r, "millis") : Double.POSITIVE_INFINITY;
-        long live = (long) d(r, "peakHeap.live");
-        if (kind == ServerKind.OURS) {
-          ours[round] = millis;
-          oursLive = Math.max(oursLive, live);
-        } else {
-          ceiling[round] = millis;
-          ceilingLive = Math.max(ceilingLive, live);
-        }
-      }
-      progress("joinstorm 500 round " + (round + 1) + ": ours %.0f ms, ceiling (full lists) %.0f ms",
-          ours[round], ceiling[round]);
+  private void fanout(Pinning pin) throws Exception {
+    FanoutSearch search = new FanoutSearch(settings, pin);
+    Row row = report.row("fanout, largest N (5 s heartbeats)", pin, Better.HIGHER, true, Report.INTEGER,
+        search.largest(ServerKind.CEILING));
+    for (ServerKind kind : contenders) {
+      row.value(kind, search.largest(kind));
     }
-    double o = median(ours);
-    double c = median(ceiling);
-    rows.add(new Row("joinstorm 500, ms (vs full lists)", fmt(o), fmt(c), c / o, "speedup >= 2", c / o >= 2));
-    rows.add(new Row("joinstorm 500, peak live heap MB", mb(oursLive), mb(ceilingLive),
-        (double) oursLive / ceilingLive, "bounded", null));
-    notes.add(String.format(Locale.ROOT, "joinstorm 500 speedup per round: %s", ratios(ceiling, ours)));
-
-    int n = settings.bigStorm;
-    Map<String, String> r = child("joinstorm", ServerKind.OURS, "n=" + n, "timeout=120");
-    boolean done = d(r, "settled") == n;
-    long used = (long) d(r, "peakHeap.used");
-    int closed = (int) d(r, "closed");
-    notes.add(String.format(Locale.ROOT, "joinstorm %d: %s settled, server CPU %.1f s, generator CPU %.1f s; %s",
-        n, r.get("settled"), d(r, "serverCpuSeconds"), d(r, "generatorCpuSeconds"), r.get("problems")));
-    rows.add(new Row("joinstorm " + n + ", s", done ? fmt2(d(r, "millis") / 1000) : "not done", "-", Double.NaN,
-        "<= 60 s", done && d(r, "millis") <= 60_000));
-    rows.add(new Row("joinstorm " + n + ", peak heap MB (used / live)",
-        mb(used) + " / " + mb((long) d(r, "peakHeap.live")), "-", Double.NaN, "<= 1024, heap 1g",
-        done && used <= 1L << 30));
-    rows.add(new Row("joinstorm " + n + ", clients closed", Integer.toString(closed), "-", Double.NaN, "0",
-        closed == 0));
+    row.goal(ServerKind.OURS, ">= 0.95x", row.ratio(ServerKind.OURS) >= 0.95);
+    for (ServerKind kind : others()) {
+      double ratio = row.value(kind) / row.value(ServerKind.OURS);
+      row.goal(kind, String.format(Locale.ROOT, ">= 1.0x ours (%.2f)", ratio), ratio >= 1.0);
+    }
+    search.trails().forEach(report.notes::add);
+    // The generator must not be what limits ours: the raw server at a quarter more nodes than the best.
+    int best = (int) contenders.stream().mapToDouble(row::value).max().orElse(500);
+    report.notes.add(search.generatorCheck(Math.max(500, best + best / 4)));
   }
 
-  private void capacity() throws Exception {
-    long[] perConnection = new long[2];
-    ServerKind[] kinds = {ServerKind.OURS, ServerKind.CEILING};
-    for (int i = 0; i < kinds.length; i++) {
-      Map<String, String> r = child("capacity", kinds[i], "n=" + settings.capacityNodes);
-      check(kinds[i], "capacity", (long) (d(r, "closed") + settings.capacityNodes - d(r, "settled")));
-      perConnection[i] = (long) d(r, "bytesPerConnection");
+  private void capacity(Pinning pin) throws Exception {
+    int n = settings.capacityNodes();
+    Map<ServerKind, Double> bytes = new LinkedHashMap<>();
+    for (ServerKind kind : kinds(ServerKind.CEILING)) {
+      Map<String, String> r = Child.run(pin, "capacity", kind, "n=" + n);
+      check(kind, pin, "capacity", (long) (d(r, "closed") + n - d(r, "settled")));
+      bytes.put(kind, d(r, "bytesPerConnection"));
     }
-    rows.add(new Row("capacity, live heap B/idle registered conn (" + settings.capacityNodes + ")",
-        Long.toString(perConnection[0]), Long.toString(perConnection[1]),
-        (double) perConnection[0] / perConnection[1], "<= 4096 B", perConnection[0] <= 4096));
+    Row row = report.row("capacity " + n + ", heap B per idle registered conn", pin, Better.LOWER, true,
+        Report.INTEGER, bytes.get(ServerKind.CEILING));
+    contenders.forEach(kind -> row.value(kind, bytes.get(kind)));
+    row.goal(ServerKind.OURS, "<= 4096 B", row.value(ServerKind.OURS) <= 4096);
+    for (ServerKind kind : others()) {
+      row.goal(kind, "<= 3072 B", row.value(kind) <= 3072);
+    }
+    report.note("capacity is measured once, with the server on %s: it is a heap figure, not a speed",
+        pin.describe());
   }
 
-  // ------------------------------------------------------------------ output
-
-  private record Row(String workload, String ours, String ceiling, double ratio, String target, Boolean met) {}
-
-  private void table() {
-    out.println();
-    String format = "%-52s %16s %16s %7s  %-16s %s%n";
-    out.printf(format, "workload", "ours", "ceiling", "ratio", "target", "met");
-    out.println("-".repeat(118));
-    for (Row row : rows) {
-      out.printf(Locale.ROOT, format, row.workload, row.ours, row.ceiling,
-          Double.isNaN(row.ratio) ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio), row.target,
-          row.met == null ? "" : row.met ? "yes" : "NO");
-    }
-    out.println();
-    notes.forEach(note -> out.println("* " + note));
-  }
-
-  private void jmh() throws Exception {
-    File log = File.createTempFile("signaling-jmh-", ".log");
-    log.deleteOnExit();
-    out.printf("%nJMH (1 fork, 3 x 1 s warm-up, 5 x 1 s measured, -prof gc; full output in %s)%n", log);
-    Options options = new OptionsBuilder()
-        .include("dev\\.signaling\\.core\\.internal\\..*Benchmark")
-        .addProfiler(GCProfiler.class)
-        .forks(1)
-        .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-        .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-        .output(log.getPath())
-        .build();
-    Collection<RunResult> results = new Runner(options).run();
-    String format = "%-40s %14s %12s%n";
-    out.printf(format, "benchmark", "time/op", "alloc B/op");
-    for (RunResult result : results) {
-      Result<?> primary = result.getPrimaryResult();
-      Result<?> alloc = result.getSecondaryResults().get("gc.alloc.rate.norm");
-      String name = result.getParams().getBenchmark();
-      name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-      out.printf(Locale.ROOT, format, name,
-          String.format(Locale.ROOT, "%.1f ± %.1f %s", primary.getScore(), primary.getScoreError(), primary.getScoreUnit()),
-          alloc == null ? "-" : String.format(Locale.ROOT, "%.0f", alloc.getScore()));
+  private void chart() throws IOException {
+    Path file = settings.chart();
+    String subtitle = String.format(Locale.ROOT, "compare%s, %s; medians of %d round(s); server pinned with taskset",
+        settings.quick() ? " --quick" : "", Instant.now().truncatedTo(ChronoUnit.MINUTES), settings.rounds());
+    if (Chart.write(report, subtitle, file)) {
+      out.println("\nChart: " + file.toAbsolutePath());
     }
   }
 
-  // ------------------------------------------------------------------ helpers
+  private List<ServerKind> kinds(ServerKind ceiling) {
+    List<ServerKind> kinds = new ArrayList<>(contenders);
+    kinds.add(0, ceiling);
+    return kinds;
+  }
 
-  /**
-   * Runs one measurement with its generator in a JVM of its own ({@code Main run}), as the
-   * server already is: measured after the other workloads in one generator JVM, the same join
-   * storm took 3 to 5 times the CPU on both sides.
-   */
-  private Map<String, String> child(String workload, ServerKind kind, String... options)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path")));
-    for (String property : List.of("bench.serverJvmArgs", "bench.serverClassPath")) {
-      if (System.getProperty(property) != null) {
-        command.add("-D" + property + "=" + System.getProperty(property));
-      }
+  /** The contenders other than the default transport: issue 12's goals compare them with it. */
+  private List<ServerKind> others() {
+    return contenders.stream().filter(k -> k != ServerKind.OURS).toList();
+  }
+
+  private Map<ServerKind, double[]> perKind(List<ServerKind> kinds) {
+    Map<ServerKind, double[]> values = new LinkedHashMap<>();
+    kinds.forEach(kind -> values.put(kind, new double[settings.rounds()]));
+    return values;
+  }
+
+  /** Adds a row with the medians of every contender. */
+  private Row row(String figure, Pinning pin, Better better, boolean charted, DoubleFunction<String> format,
+      double ceiling, Map<ServerKind, double[]> values) {
+    Row row = report.row(figure, pin, better, charted, format, ceiling);
+    contenders.forEach(kind -> row.value(kind, median(values.get(kind))));
+    return row;
+  }
+
+  private void notePerRound(String figure, Pinning pin, Map<ServerKind, double[]> values, ServerKind ceiling) {
+    for (ServerKind kind : contenders) {
+      report.note("%s ratio per round, %s (%s): %s", figure, kind.label, pin.label(),
+          Report.ratios(values.get(kind), values.get(ceiling)));
     }
-    command.addAll(List.of(Main.class.getName(), "run", workload, kind.label));
-    command.addAll(Arrays.asList(options));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String result = null;
-    List<String> output = new ArrayList<>();
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.startsWith(Results.PREFIX)) {
-          result = line;
-        } else {
-          output.add(line);
-        }
-      }
-    }
-    process.waitFor();
-    if (result == null) {
-      throw new IOException(workload + " against " + kind.label + " gave no result: " + output);
-    }
-    return Results.parse(result);
+  }
+
+  /** Rotates which server goes first, so that none always runs on a warmer or cooler machine. */
+  static List<ServerKind> rotate(List<ServerKind> kinds, int round) {
+    List<ServerKind> rotated = new ArrayList<>(kinds);
+    Collections.rotate(rotated, -(round % kinds.size()));
+    return rotated;
   }
 
   private String[] timing() {
-    return new String[] {"warmup=" + settings.warmupMillis, "measure=" + settings.measureMillis};
+    return new String[] {"warmup=" + settings.warmupMillis(), "measure=" + settings.measureMillis()};
   }
 
   private static String[] with(String[] options, String more) {
@@ -371,57 +369,34 @@ final class Compare {
     return all;
   }
 
-  private static double d(Map<String, String> result, String name) {
-    return Double.parseDouble(result.get(name));
-  }
-
-  private static boolean fanoutPassed(Map<String, String> r) {
-    return d(r, "expected") > 0 && d(r, "delivered") / d(r, "expected") >= 0.99 && d(r, "p99Millis") < 1000
-        && d(r, "errors") == 0;
-  }
-
-  /** Alternates which server goes first, so that neither always runs on a warmer or cooler machine. */
-  private static List<ServerKind> order(int round, ServerKind a, ServerKind b) {
-    return round % 2 == 0 ? List.of(a, b) : List.of(b, a);
-  }
-
-  private void check(ServerKind kind, String workload, long problems) {
+  private void check(ServerKind kind, Pinning pin, String workload, long problems) {
     if (problems != 0) {
-      notes.add(kind.label + " " + workload + ": " + problems + " errors, closes or lost messages");
+      report.note("%s %s (%s): %d errors, closes or lost messages", kind.label, workload, pin.label(), problems);
     }
   }
 
-  private void progress(String format, Object... args) {
-    System.err.printf(Locale.ROOT, "  " + format + "%n", args);
-  }
-
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  private static String ratios(double[] a, double[] b) {
+  private static String summary(List<ServerKind> kinds, Map<ServerKind, double[]> values, int round, String unit) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < a.length; i++) {
-      sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", a[i] / b[i]));
+    for (ServerKind kind : kinds) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(kind.label).append(' ')
+          .append(String.format(Locale.ROOT, "%,.1f", values.get(kind)[round])).append(' ').append(unit);
     }
     return sb.toString();
   }
 
-  private static String fmt(double v) {
-    if (Double.isInfinite(v)) {
-      return "failed";
-    }
-    return String.format(Locale.ROOT, "%,.0f", v);
+  private static void progress(Pinning pin, String format, Object... args) {
+    System.err.printf(Locale.ROOT, "  [%s] " + format + "%n", prepend(pin.pinned() ? pin.cores() + "c" : "-", args));
   }
 
-  private static String fmt2(double v) {
-    return String.format(Locale.ROOT, "%.2f", v);
+  private static Object[] prepend(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
   }
 
-  private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
+  /** Whole mebibytes. */
+  private static double mb(double bytes) {
+    return Math.round(bytes / 1048576.0);
   }
 }

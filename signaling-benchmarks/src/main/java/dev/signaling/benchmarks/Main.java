@@ -4,20 +4,24 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Entry point of {@code benchmarks.jar}.
  *
  * <pre>
- * java -jar benchmarks.jar compare [--quick] [--no-jmh]   the whole comparison, as a table
+ * java -jar benchmarks.jar compare [--quick] [--no-jmh] [--cores=1,2] [--chart=FILE]
+ *                                                         the whole comparison: a table and a chart
  * java -jar benchmarks.jar run WORKLOAD KIND [ARG]        one workload against one server
  * java -jar benchmarks.jar jmh [JMH options]              the JMH micro-benchmarks
  * java -jar benchmarks.jar server KIND                    a server under test (started by the others)
  * </pre>
  *
- * KIND is {@code ours}, {@code ceiling}, {@code ceiling-full} or {@code raw}; WORKLOAD is {@code
- * relay}, {@code latency} (ARG: rate), {@code fanout} (ARG: nodes), {@code joinstorm} (ARG:
- * nodes) or {@code capacity} (ARG: nodes).
+ * KIND is a {@link ServerKind} label ({@code ours}, {@code ceiling}, {@code ceiling-full}, {@code
+ * ceiling-accept-all}, {@code raw}, ...); WORKLOAD is {@code relay}, {@code latency} (ARG: rate),
+ * {@code fanout} (ARG: nodes), {@code joinstorm} (ARG: nodes), {@code capacity} (ARG: nodes) or
+ * {@code connect} (ARG: connections; {@code window=}upgrades in flight). {@code
+ * -Dbench.serverCpus=0} pins the server JVM to CPU 0.
  */
 public final class Main {
 
@@ -43,10 +47,12 @@ public final class Main {
 
   private static void usage() {
     System.out.println("""
-        usage: java -jar benchmarks.jar compare [--quick] [--no-jmh]
-               java -jar benchmarks.jar run relay|latency|fanout|joinstorm|capacity ours|ceiling|ceiling-full|raw [ARG]
+        usage: java -jar benchmarks.jar compare [--quick] [--no-jmh] [--cores=1,2] [--chart=FILE]
+               java -jar benchmarks.jar run relay|latency|fanout|joinstorm|capacity|connect KIND [ARG] [name=value...]
+                 KIND: %s
                java -jar benchmarks.jar jmh [JMH options]
-        See docs/performance.md.""");
+        See docs/performance.md.""".formatted(Arrays.stream(ServerKind.values())
+        .map(k -> k.label).collect(Collectors.joining("|"))));
   }
 
   /**
@@ -77,6 +83,8 @@ public final class Main {
         case "joinstorm" -> StormWorkload.joinStorm(target, (int) (long) o.getOrDefault("n", 500L),
             o.getOrDefault("timeout", 120L));
         case "capacity" -> StormWorkload.capacity(target, (int) (long) o.getOrDefault("n", 5_000L));
+        case "connect" -> ConnectWorkload.run(target, (int) (long) o.getOrDefault("n", 9_000L),
+            (int) (long) o.getOrDefault("window", (long) ConnectWorkload.WINDOW), o.getOrDefault("timeout", 120L));
         case "hold" -> hold(target, (int) (long) o.getOrDefault("n", 1_000L)); // diagnostics
         default -> throw new IllegalArgumentException("unknown workload: " + workload);
       };

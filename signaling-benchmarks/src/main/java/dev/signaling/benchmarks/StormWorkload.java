@@ -1,5 +1,6 @@
 package dev.signaling.benchmarks;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -48,12 +49,17 @@ final class StormWorkload {
       double millis = done ? (System.nanoTime() - t0) / 1e6 : Double.NaN;
       double serverCpu = s0 < 0 ? Double.NaN : (target.cpuNanos() - s0) / 1e9;
       double generatorCpu = (Cpu.selfNanos() - g0) / 1e9;
-      Target.Peak peak = target.peakHeap();
+      Target.Peak peak;
+      try {
+        peak = target.peakHeap();
+      } catch (IOException e) {
+        peak = new Target.Peak(-1, -1); // the server is gone (out of memory, say): the stats say why
+      }
       long perConnection = -1;
       if (measureLiveHeap && done) {
         perConnection = (target.liveHeap() - before) / n;
       }
-      String problems = "server " + target.stats() + "; client close codes " + storm.closeCodes + ", errors " + storm.errors.get()
+      String problems = "server " + target.statsOrWhyNot() + "; client close codes " + storm.closeCodes + ", errors " + storm.errors.get()
           + (storm.firstError == null ? "" : " (first: " + storm.firstError + ")");
       double openMillis = (storm.lastOpenNanos - t0) / 1e6;
       return new Result(n, millis, openMillis, storm.settledCount(), peak,

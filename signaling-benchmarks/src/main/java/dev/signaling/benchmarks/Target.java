@@ -42,6 +42,15 @@ interface Target extends AutoCloseable {
     return "-";
   }
 
+  /** {@link #stats()}, or why there are none (the server is gone, say), for a result's notes. */
+  default String statsOrWhyNot() {
+    try {
+      return stats();
+    } catch (IOException e) {
+      return "none: " + e.getMessage();
+    }
+  }
+
   /** CPU time the server has used so far, in nanoseconds; -1 if unknown. */
   long cpuNanos();
 
@@ -53,8 +62,9 @@ interface Target extends AutoCloseable {
 
   /**
    * Starts {@code kind} in a JVM of its own with a fixed 1 GiB heap ({@code -Xms1g -Xmx1g},
-   * G1), from the same class path as this one. Its log (stderr) goes to a temporary file that
-   * is printed if it fails to start.
+   * G1), from the same class path as this one, on the CPUs that the system property {@value
+   * Pinning#SERVER_CPUS} names (if set). Its log (stderr) goes to a temporary file that is
+   * printed if it fails to start.
    */
   static Target spawn(ServerKind kind) throws IOException {
     return spawn(kind, List.of());
@@ -63,7 +73,9 @@ interface Target extends AutoCloseable {
   /** {@link #spawn(ServerKind)} with more JVM options for the server. */
   static Target spawn(ServerKind kind, List<String> jvmOptions) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java,
+    // bench.serverCpus: the CPUs the server runs on (taskset -c), set by compare's pinning.
+    List<String> command = new ArrayList<>(Pinning.prefix(System.getProperty(Pinning.SERVER_CPUS)));
+    command.addAll(List.of(java,
         "-Xms" + SERVER_HEAP, "-Xmx" + SERVER_HEAP, "-XX:+UseG1GC",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     command.addAll(jvmOptions);
@@ -71,7 +83,7 @@ interface Target extends AutoCloseable {
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+"))); // e.g. a profiler: -XX:StartFlightRecording=...
     }
-        // bench.serverClassPath: run the server from other classes (e.g. before/after a change).
+    // bench.serverClassPath: run the server from other classes (e.g. before/after a change).
     String classPath = System.getProperty("bench.serverClassPath", System.getProperty("java.class.path"));
     command.addAll(List.of("-cp", classPath, Main.class.getName(), "server", kind.label));
     File log = File.createTempFile("signaling-bench-" + kind.label + "-", ".log");
@@ -89,7 +101,7 @@ interface Target extends AutoCloseable {
     }
     int port = Integer.parseInt(ready.substring(6).trim());
     return new Remote(kind, port, process, out,
-        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), log.toPath());
   }
 
   /** Starts {@code kind} in this JVM (smoke tests): heap figures then include the generator's. */
@@ -151,13 +163,15 @@ interface Target extends AutoCloseable {
     private final Process process;
     private final BufferedReader out;
     private final Writer in;
+    private final Path log;
 
-    Remote(ServerKind kind, int port, Process process, BufferedReader out, Writer in) {
+    Remote(ServerKind kind, int port, Process process, BufferedReader out, Writer in, Path log) {
       this.kind = kind;
       this.port = port;
       this.process = process;
       this.out = out;
       this.in = in;
+      this.log = log;
     }
 
     @Override
@@ -171,13 +185,31 @@ interface Target extends AutoCloseable {
     }
 
     private String ask(String command, String prefix) throws IOException {
-      in.write(command + "\n");
-      in.flush();
-      String line = out.readLine();
-      if (line == null || !line.startsWith(prefix)) {
+      String line;
+      try {
+        in.write(command + "\n");
+        in.flush();
+        line = out.readLine();
+      } catch (IOException e) {
+        line = null; // its end of the pipe is closed: it exited
+      }
+      if (line == null) {
+        throw new IOException("server " + kind.label + " exited before answering " + command + "; its log ends: "
+            + logTail());
+      }
+      if (!line.startsWith(prefix)) {
         throw new IOException("server " + kind.label + " answered '" + line + "' to " + command);
       }
       return line.substring(prefix.length()).trim();
+    }
+
+    private String logTail() {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+      } catch (IOException | RuntimeException e) {
+        return "(unreadable: " + e + ")";
+      }
     }
 
     @Override

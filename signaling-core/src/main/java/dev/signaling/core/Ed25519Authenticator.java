@@ -10,9 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Proof of possession of the Ed25519 key that a nodeId names: for P2P applications whose nodeId
@@ -29,11 +30,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * signature, in hex, of the UTF-8 bytes of {@code "signaling-register:" + nodeId + ":" +
  * timestamp} (see {@link #challenge}). A register is refused when the nodeId is not a valid
  * public key, the signature does not verify, the timestamp is further than the allowed skew from
- * the server's clock, or the same signature was already used (a replay).
+ * the server's clock, or it is not newer than the last accepted register of the same nodeId (a
+ * replay, or an older register overtaking a newer one).
  *
- * <p>Remembered signatures expire with the skew window, so memory stays bounded by the rate of
- * registers; at most {@code maxRemembered} are kept, and registers beyond that are refused until
- * older ones expire.
+ * <p>Replay protection keeps, per nodeId, the timestamp of its newest accepted register, and only
+ * while that is within the skew window (an older one fails the clock check anyway). At most
+ * {@code maxRemembered} nodeIds are kept; beyond that the one remembered longest is forgotten
+ * first, so no one can fill the memory to have others' registers refused (a forgotten nodeId's
+ * last register could then be replayed within its window, by whoever captured it).
  */
 public final class Ed25519Authenticator implements RegistrationAuthenticator {
 
@@ -46,7 +50,8 @@ public final class Ed25519Authenticator implements RegistrationAuthenticator {
   private final Clock clock;
   private final long skewMillis;
   private final int maxRemembered;
-  private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+  /** nodeId → timestamp of its newest accepted register, oldest acceptance first; guarded by itself. */
+  private final LinkedHashMap<String, Long> newest = new LinkedHashMap<>();
 
   private Ed25519Authenticator(Clock clock, Duration skew, int maxRemembered) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -60,19 +65,34 @@ public final class Ed25519Authenticator implements RegistrationAuthenticator {
     this.maxRemembered = maxRemembered;
   }
 
-  /** An authenticator on the system clock accepting timestamps within 60 s of it. */
+  /**
+   * An authenticator on the system clock accepting timestamps within 60 s of it.
+   *
+   * @return an authenticator on the system clock accepting timestamps within 60 s of it
+   */
   public static Ed25519Authenticator create() {
     return create(Clock.systemUTC(), Duration.ofSeconds(60), 100_000);
   }
 
   /**
-   * An authenticator with an explicit clock, allowed skew, and cap on remembered signatures.
+   * An authenticator with an explicit clock, allowed skew, and cap on remembered nodeIds.
+   *
+   * @param clock the clock
+   * @param skew the most the timestamp may differ from the clock
+   * @param maxRemembered the most nodeIds whose newest accepted timestamp is remembered
+   * @return an authenticator with an explicit clock, allowed skew, and cap on remembered nodeIds
    */
   public static Ed25519Authenticator create(Clock clock, Duration skew, int maxRemembered) {
     return new Ed25519Authenticator(clock, skew, maxRemembered);
   }
 
-  /** The text a client signs for a register of {@code nodeId} at {@code timestampMillis}. */
+  /**
+   * The text a client signs for a register of {@code nodeId} at {@code timestampMillis}.
+   *
+   * @param nodeId the node's id
+   * @param timestampMillis the timestamp, in milliseconds since the Unix epoch
+   * @return the text a client signs for a register of {@code nodeId} at {@code timestampMillis}
+   */
   public static String challenge(String nodeId, long timestampMillis) {
     return CONTEXT + nodeId + ":" + timestampMillis;
   }
@@ -98,7 +118,7 @@ public final class Ed25519Authenticator implements RegistrationAuthenticator {
     if (Math.abs(now - timestamp) > skewMillis || !verifies(key, challenge(request.nodeId(), timestamp), signature)) {
       return false;
     }
-    return rememberOnce(signatureHex.toLowerCase(java.util.Locale.ROOT), now);
+    return acceptNewer(request.nodeId().toLowerCase(Locale.ROOT), timestamp, now);
   }
 
   private static PublicKey publicKey(String nodeId) throws GeneralSecurityException {
@@ -123,23 +143,26 @@ public final class Ed25519Authenticator implements RegistrationAuthenticator {
     }
   }
 
-  /** Records a signature; false if it was used before (a replay) or the memory is full. */
-  private boolean rememberOnce(String signature, long now) {
-    if (seen.size() >= maxRemembered) {
-      forgetExpired(now);
-      if (seen.size() >= maxRemembered) {
+  /** Records a register's timestamp; false if it is not newer than the nodeId's last one. */
+  private boolean acceptNewer(String nodeId, long timestamp, long now) {
+    synchronized (newest) {
+      Long last = newest.get(nodeId);
+      if (last != null && timestamp <= last) {
         return false;
       }
-    }
-    // A signature stays valid until its timestamp leaves the window: remember it that long.
-    return seen.putIfAbsent(signature, now + 2 * skewMillis) == null;
-  }
-
-  private void forgetExpired(long now) {
-    for (Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
-      if (it.next().getValue() < now) {
-        it.remove();
+      newest.remove(nodeId); // re-inserted last: the map stays in order of acceptance
+      newest.put(nodeId, timestamp);
+      // Oldest acceptances first: forget those out of the window, then any over the cap.
+      Iterator<Map.Entry<String, Long>> it = newest.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<String, Long> e = it.next();
+        if (newest.size() > maxRemembered || now - e.getValue() > skewMillis) {
+          it.remove();
+        } else {
+          break; // the rest is pruned later; the cap bounds it meanwhile
+        }
       }
+      return true;
     }
   }
 }

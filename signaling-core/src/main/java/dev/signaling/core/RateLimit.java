@@ -16,6 +16,8 @@ public record RateLimit(long perSecond, long burst) {
   /**
    * Checks the values.
    *
+   * @param perSecond units a second, sustained
+   * @param burst units allowed at once
    * @throws IllegalArgumentException if {@code perSecond} is negative, or zero outside {@link #OFF},
    *     or {@code burst} is below {@code perSecond}
    */
@@ -28,7 +30,11 @@ public record RateLimit(long perSecond, long burst) {
     }
   }
 
-  /** Whether this limits anything. */
+  /**
+   * Whether this limits anything.
+   *
+   * @return {@code false} for {@link #OFF}
+   */
   public boolean isOn() {
     return perSecond > 0;
   }

@@ -16,6 +16,11 @@ public interface RegistrationAuthenticator {
   /** Accepts every register. */
   RegistrationAuthenticator ALLOW_ALL = request -> true;
 
-  /** Whether this register is allowed. */
+  /**
+   * Whether this register is allowed.
+   *
+   * @param request the request
+   * @return whether this register is allowed
+   */
   boolean authenticate(RegistrationRequest request);
 }

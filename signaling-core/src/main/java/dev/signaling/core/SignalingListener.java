@@ -7,7 +7,8 @@ import java.util.List;
  * implementation overrides only what it needs.
  *
  * <p><b>Threading.</b> Callbacks run synchronously on the transport thread that caused the
- * event. State events ({@code nodeJoined}, {@code nodeLeft}, {@code nodeReplaced}, {@code
+ * event (for a register checked by an {@link SignalingConfig#authenticator() authenticator}, on
+ * the hub's authenticator thread that checked it). State events ({@code nodeJoined}, {@code nodeLeft}, {@code nodeReplaced}, {@code
  * roleAssigned}) are delivered in the hub's global order of state changes, so a {@code nodeLeft}
  * never overtakes the {@code nodeJoined} of the same node. Callbacks must return quickly and must
  * not block: hand real work to an executor of your own. An exception thrown by a callback is
@@ -25,22 +26,35 @@ public interface SignalingListener {
   /** A listener that does nothing. */
   SignalingListener NONE = new SignalingListener() {};
 
-  /** A WebSocket connection was opened (before it registers anything). */
+  /**
+   * A WebSocket connection was opened (before it registers anything).
+   *
+   * @param connection the connection
+   */
   default void connectionOpened(ConnectionInfo connection) {}
 
   /**
    * A connection closed, whoever closed it.
    *
+   * @param connection the connection
    * @param code the close code ({@code 1006} when the TCP connection was lost)
    * @param reason the close reason, possibly empty
    * @param remote whether the peer closed it
    */
   default void connectionClosed(ConnectionInfo connection, int code, String reason, boolean remote) {}
 
-  /** A node registered (or a connection re-registered under a new nodeId). */
+  /**
+   * A node registered (or a connection re-registered under a new nodeId).
+   *
+   * @param participant the participant
+   */
   default void nodeJoined(Participant participant) {}
 
-  /** A node left: its connection closed, or it re-registered under another nodeId. */
+  /**
+   * A node left: its connection closed, or it re-registered under another nodeId.
+   *
+   * @param participant the participant
+   */
   default void nodeLeft(Participant participant) {}
 
   /**
@@ -62,7 +76,12 @@ public interface SignalingListener {
    */
   default void roleAssigned(String from, String nodeId, List<String> roles) {}
 
-  /** A signal was forwarded from one registered node to another. Called for every signal. */
+  /**
+   * A signal was forwarded from one registered node to another. Called for every signal.
+   *
+   * @param from the sender's nodeId
+   * @param to the target's nodeId
+   */
   default void signalRelayed(String from, String to) {}
 
   /**
@@ -73,10 +92,18 @@ public interface SignalingListener {
    */
   default void signalRefused(ConnectionInfo connection, String error) {}
 
-  /** A message was dropped because its connection exceeded the rate limit. */
+  /**
+   * A message was dropped because its connection exceeded the rate limit.
+   *
+   * @param connection the connection
+   */
   default void rateLimited(ConnectionInfo connection) {}
 
-  /** A connection is being closed with {@code 1008} because it does not read fast enough. */
+  /**
+   * A connection is being closed with {@code 1008} because it does not read fast enough.
+   *
+   * @param connection the connection
+   */
   default void slowConsumer(ConnectionInfo connection) {}
 
   /**

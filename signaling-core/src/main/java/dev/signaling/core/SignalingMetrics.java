@@ -33,7 +33,23 @@ public record SignalingMetrics(
     long signalsRefused,
     long maxQueuedBytes) {
 
-  /** Copies the maps, so a reading never changes. */
+  /**
+   * Copies the maps, so a reading never changes.
+   *
+   * @param connectionsOpen connections attached now, registered or not
+   * @param nodesRegistered registered nodes now
+   * @param messagesIn messages received, by {@code type}; malformed ones under {@code "invalid"},
+   *     types the server does not take under {@code "unknown"}, rate-limited ones under {@code
+   *     "dropped"}
+   * @param messagesOut messages handed to the transport, by {@code type} (a superseded {@code
+   *     participants} snapshot that was never sent does not count)
+   * @param bytesIn UTF-8 bytes of messages received
+   * @param bytesOut UTF-8 bytes of messages handed to the transport
+   * @param errors {@code error} messages sent, by error text
+   * @param closes connections closed, by close code
+   * @param signalsRefused signals answered with an error instead of being forwarded
+   * @param maxQueuedBytes the most unsent bytes any one connection has right now
+   */
   public SignalingMetrics {
     messagesIn = Map.copyOf(messagesIn);
     messagesOut = Map.copyOf(messagesOut);

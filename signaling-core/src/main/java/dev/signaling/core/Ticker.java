@@ -10,6 +10,10 @@ public interface Ticker {
   /** The system's monotonic clock. */
   Ticker SYSTEM = System::nanoTime;
 
-  /** The current time in nanoseconds; only differences between two readings mean anything. */
+  /**
+   * The current time in nanoseconds; only differences between two readings mean anything.
+   *
+   * @return the current time in nanoseconds
+   */
   long nanos();
 }

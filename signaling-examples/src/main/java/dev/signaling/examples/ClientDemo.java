@@ -1,10 +1,10 @@
 package dev.signaling.examples;
 
-import dev.signaling.core.Participant;
-import dev.signaling.transport.javawebsocket.SignalingClient;
-import dev.signaling.transport.javawebsocket.SignalingClient.Presence;
-import dev.signaling.transport.javawebsocket.SignalingClient.RoleAssignment;
-import dev.signaling.transport.javawebsocket.SignalingClient.Signal;
+import dev.signaling.client.Participant;
+import dev.signaling.client.Presence;
+import dev.signaling.client.RoleAssignment;
+import dev.signaling.client.Signal;
+import dev.signaling.client.SignalingClient;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,9 +18,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Two peers on {@link SignalingClient}, the library's typed Java client: {@code alice} waits until
- * {@code bob} is listed, sends him an offer, and bob's listener answers from inside its callback;
- * alice then gives bob the role {@code relay}. Where {@link TwoPeerDemo} shows the wire format
+ * Two peers on {@link SignalingClient}, the library's typed Java client (module {@code
+ * signaling-client}): both wait until they are registered, {@code alice} waits until {@code bob}
+ * is listed, sends him an offer, and bob's listener answers from inside its callback; alice then
+ * gives bob the role {@code relay}. Where {@link TwoPeerDemo} shows the wire format
  * with raw frames, this one shows what an application writes.
  *
  * <pre>
@@ -119,8 +120,12 @@ public final class ClientDemo {
             .listener(bobListener)
             .heartbeatInterval(Duration.ofSeconds(15))
             .connect()) {
-      await(bobJoined, timeout, "bob in the participants");
-      alice.sendSignal("bob", OFFER);
+      await(alice.whenRegistered(), timeout, "alice registered");
+      await(bob.whenRegistered(), timeout, "bob registered");
+      await(bobJoined, timeout, "bob in alice's participants");
+      if (!alice.sendSignal("bob", OFFER)) {
+        throw new IllegalStateException("alice is no longer registered");
+      }
       steps.accept("alice sent her offer to bob");
       Signal answerReceived = await(answer, timeout, "bob's answer");
       alice.sendRoleAssign("bob", List.of("relay"));

@@ -7,13 +7,10 @@ import dev.signaling.core.RegistrationAuthenticator;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.SignalingMetrics;
+import dev.signaling.micrometer.SignalingMeterBinder;
 import dev.signaling.transport.javawebsocket.SignalingServer;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.Signature;
-import java.util.HexFormat;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Queue;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -55,29 +52,46 @@ final class ReadmeExamples {
     return server;
   }
 
+  /** Embedding: the README's first Java lines, run until {@code work} returns. */
+  static void embed(int port, Runnable work) {
+    // README:embed
+    try (SignalingServer server = SignalingServer.builder()
+        .port(port)
+        .config(SignalingConfig.builder().maxConnections(5_000).build())
+        .start()) {                       // returns once the port is bound
+      System.out.println("signaling on " + server.webSocketUri());
+      work.run();                         // your application; server.participants() is a live snapshot
+    }                                     // clients get 1001, the port is freed
+    // README:end
+  }
+
   /**
    * What {@link #metrics} read.
    *
    * @param signals signals received
    * @param peerNotFound {@code peer not found} errors sent
-   * @param prometheus the endpoint it started
+   * @param binder the binder it bound
+   * @param scrape what the Prometheus registry wrote
    */
-  record MetricsRead(long signals, long peerNotFound, PrometheusEndpoint prometheus) {}
+  record MetricsRead(long signals, long peerNotFound, SignalingMeterBinder binder, String scrape) {}
 
-  /** Metrics: a snapshot, and the same on a Prometheus endpoint. */
-  static MetricsRead metrics(SignalingServer server, String host, int metricsPort) {
+  /** Metrics: a snapshot, and the same through Micrometer. */
+  static MetricsRead metrics(SignalingServer server) {
     // README:metrics
     SignalingMetrics m = server.hub().metrics(); // counters only: cheap at any time, from any thread
     long signals = m.messagesIn().getOrDefault("signal", 0L);
     long peerNotFound = m.errors().getOrDefault("peer not found", 0L);
 
-    // The same numbers for Prometheus: GET http://<host>:<metricsPort>/metrics
-    PrometheusEndpoint prometheus = PrometheusEndpoint.start(server.hub(), new InetSocketAddress(host, metricsPort));
+    // The same numbers as Micrometer meters (signaling-micrometer), e.g. for Prometheus:
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    SignalingMeterBinder binder = new SignalingMeterBinder(server.hub()); // close it with the server
+    binder.bindTo(registry);
+    String scrape = registry.scrape(); // signaling_messages_received_total{type="signal"} 2.0 ...
     // README:end
-    return new MetricsRead(signals, peerNotFound, prometheus);
+    return new MetricsRead(signals, peerNotFound, binder, scrape);
   }
 
-  /** TLS: the server half (the context comes from {@link Keystores#serverContext}). */
+  /** TLS: the server half (the context comes from a keystore, as {@code signaling-server}'s Keystores loads it). */
   static SignalingServer tls(String host, int port, SSLContext tls) {
     // README:tls-server
     SignalingServer server = SignalingServer.builder()
@@ -124,20 +138,5 @@ final class ReadmeExamples {
         .start();
     // README:end
     return server;
-  }
-
-  /** Authentication, client side: the nodeId of a key pair, and a register that proves it. */
-  static String signedRegister(KeyPair keys) throws GeneralSecurityException {
-    // README:auth-client
-    byte[] spki = keys.getPublic().getEncoded(); // X.509 SubjectPublicKeyInfo: the raw key is its last 32 bytes
-    String nodeId = HexFormat.of().formatHex(spki, spki.length - 32, spki.length);
-    long timestamp = System.currentTimeMillis();
-    Signature signer = Signature.getInstance("Ed25519");
-    signer.initSign(keys.getPrivate());
-    signer.update(Ed25519Authenticator.challenge(nodeId, timestamp).getBytes(StandardCharsets.UTF_8));
-    String register = "{\"type\":\"register\",\"nodeId\":\"" + nodeId + "\",\"username\":\"alice\","
-        + "\"auth\":{\"timestamp\":" + timestamp + ",\"signature\":\"" + HexFormat.of().formatHex(signer.sign()) + "\"}}";
-    // README:end
-    return register;
   }
 }

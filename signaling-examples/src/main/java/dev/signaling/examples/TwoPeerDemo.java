@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  */
 public final class TwoPeerDemo {
 
-  /** The server the demo talks to when given no URL: {@link ServerMain}'s default. */
+  /** The server the demo talks to when given no URL: the runnable server's default (signaling-server). */
   public static final URI DEFAULT_SERVER = URI.create("ws://127.0.0.1:3001");
 
   /** How long each step may take before the demo gives up. */
@@ -176,7 +176,7 @@ public final class TwoPeerDemo {
     } catch (RuntimeException e) {
       err.println("Demo failed: " + e.getMessage());
       if (!embedded) {
-        err.println("Is the server running? Start it with ServerMain, or pass --embedded.");
+        err.println("Is the server running? Start it with java -jar signaling-server/target/signaling-server.jar, or pass --embedded.");
       }
       return 1;
     }

@@ -1,9 +1,8 @@
 /**
- * Runnable examples of the signaling server: {@link dev.signaling.examples.ServerMain} runs it
- * from the command line with every setting from flags or environment variables, {@link
- * dev.signaling.examples.TwoPeerDemo} shows two peers exchanging an offer and an answer through
- * it, {@link dev.signaling.examples.PrometheusEndpoint} exposes its metrics to Prometheus, and
- * {@link dev.signaling.examples.Keystores} loads a TLS keystore. Not a library API: copy from it
- * freely.
+ * Runnable examples of the signaling server: {@link dev.signaling.examples.TwoPeerDemo} shows two
+ * peers exchanging an offer and an answer through it on the wire, {@code ClientDemo} the same with
+ * the Java client, and {@link dev.signaling.examples.BrowserDemo} serves a WebRTC chat page; the
+ * code of the docs' snippets lives here too. The server as a program is {@code signaling-server}.
+ * Not a library API: copy from it freely.
  */
 package dev.signaling.examples;

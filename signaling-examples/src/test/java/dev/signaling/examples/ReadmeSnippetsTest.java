@@ -17,39 +17,54 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's code cannot drift from the code that is compiled and tested: every {@code <!--
- * snippet: name -->} block in README.md equals the region {@code README:name} … {@code
- * README:end} of a file in this module's main sources (de-indented), and every region is shown.
- * A few snippets have no source region and are checked by what they are: {@code usage} is the
- * current {@code --help}, {@code configuration-command} parses, {@code module-info} is compiled
- * and run by {@link ModuleSnippetTest}.
+ * The docs' code cannot drift from the code that is compiled and tested: every {@code <!--
+ * snippet: name -->} block in README.md or {@code docs/*.md} equals the region {@code
+ * README:name} … {@code README:end} of a file in some module's main sources (de-indented), and
+ * every region is shown once. A few snippets have no source region and are checked by what they
+ * are elsewhere: {@code usage}, {@code configuration-command} and {@code cluster-command} by
+ * signaling-server's {@code DocsCommandLineTest} (the current {@code --help}; commands that parse),
+ * {@code module-info} by {@link ModuleSnippetTest}, which compiles and runs it.
  */
 class ReadmeSnippetsTest {
 
-  static final Path README = Path.of("..", "README.md");
-  private static final Path SOURCES = Path.of("src", "main");
+  static final Path ROOT = Path.of("..");
+  private static final Set<String> WITHOUT_REGION =
+      Set.of("usage", "configuration-command", "cluster-command", "module-info");
   private static final Pattern MARKER = Pattern.compile("^\\s*(?://|#) README:(\\S+)\\s*$");
   private static final Pattern SNIPPET =
       Pattern.compile("<!-- snippet: (\\S+) -->\\n```[a-z]*\\n(.*?)\\n```", Pattern.DOTALL);
-  private static final Set<String> WITHOUT_REGION = Set.of("usage", "configuration-command", "module-info");
+  /** README.md and every page of docs/. */
+  static List<Path> docs() throws IOException {
+    List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (Stream<Path> pages = Files.list(ROOT.resolve("docs"))) {
+      pages.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+    }
+    return docs;
+  }
 
-  /** The snippets of the README by name. */
+  /** The snippets of the docs by name. */
   static Map<String, String> readmeSnippets() throws IOException {
-    String readme = Files.readString(README, StandardCharsets.UTF_8);
     Map<String, String> snippets = new LinkedHashMap<>();
-    Matcher m = SNIPPET.matcher(readme);
-    while (m.find()) {
-      assertThat(snippets.put(m.group(1), m.group(2))).as("snippet %s shown once", m.group(1)).isNull();
+    for (Path doc : docs()) {
+      Matcher m = SNIPPET.matcher(Files.readString(doc, StandardCharsets.UTF_8));
+      while (m.find()) {
+        assertThat(snippets.put(m.group(1), m.group(2))).as("snippet %s shown once (again in %s)", m.group(1), doc)
+            .isNull();
+      }
     }
     return snippets;
   }
 
-  /** The marked regions of this module's main sources by name, de-indented. */
+  /** The marked regions of every module's main sources by name, de-indented. */
   static Map<String, String> sourceRegions() throws IOException {
     Map<String, String> regions = new LinkedHashMap<>();
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(SOURCES)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> modules = Files.list(ROOT)) {
+      for (Path main : modules.map(m -> m.resolve("src").resolve("main")).filter(Files::isDirectory).sorted().toList()) {
+        try (Stream<Path> walk = Files.walk(main)) {
+          walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+        }
+      }
     }
     for (Path file : files) {
       String name = null;
@@ -87,38 +102,11 @@ class ReadmeSnippetsTest {
   void everyRegionIsInTheReadmeVerbatim_andEverySnippetHasItsSource() throws IOException {
     Map<String, String> regions = sourceRegions();
     Map<String, String> snippets = readmeSnippets();
-    assertThat(regions).as("regions in the sources").isNotEmpty();
+    assertThat(regions).as("regions in the sources").containsKeys("events", "metrics", "tls-context", "logging");
     regions.forEach((name, code) ->
         assertThat(snippets.get(name)).as("README snippet %s (from the region in src/main)", name).isEqualTo(code));
     assertThat(snippets.keySet()).as("README snippets without a source region or a check")
         .allMatch(name -> regions.containsKey(name) || WITHOUT_REGION.contains(name));
     assertThat(snippets.keySet()).containsAll(WITHOUT_REGION);
-  }
-
-  @Test
-  void usageSnippet_isTheCurrentHelp() throws IOException {
-    assertThat(readmeSnippets().get("usage") + "\n").isEqualTo(Options.USAGE.replace(System.lineSeparator(), "\n"));
-  }
-
-  @Test
-  void configurationCommand_parses_andMeansWhatTheReadmeSays() throws IOException {
-    String command = readmeSnippets().get("configuration-command").replace("\\\n", " ");
-    Map<String, String> env = new LinkedHashMap<>();
-    Matcher assignment = Pattern.compile("\\G\\s*([A-Z_]+)=(\\S+)").matcher(command);
-    while (assignment.find()) {
-      env.put(assignment.group(1), assignment.group(2));
-    }
-    Matcher args = Pattern.compile("-Dexec\\.args=\"([^\"]*)\"").matcher(command);
-    assertThat(args.find()).as("-Dexec.args in %s", command).isTrue();
-    assertThat(command).contains("mvn -q -pl signaling-examples -am compile -Pserver");
-
-    Options options = Options.parse(args.group(1).split(" "), env);
-
-    assertThat(options.port()).isEqualTo(3443);
-    assertThat(options.tls()).isEqualTo(new Options.Keystore(Path.of("server.p12"), "changeit", "PKCS12"));
-    assertThat(options.allowedOrigins()).containsExactly("https://app.example.com");
-    assertThat(options.config().rateLimitPerSecond()).isEqualTo(200);
-    assertThat(options.auth()).isEqualTo(Options.Auth.ED25519);
-    assertThat(options.metricsPort()).isEqualTo(9464);
   }
 }

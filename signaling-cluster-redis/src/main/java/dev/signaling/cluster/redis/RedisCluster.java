@@ -144,12 +144,22 @@ public final class RedisCluster implements Cluster {
     });
   }
 
-  /** Connects to the Redis at this URI (e.g. {@code redis://127.0.0.1:6379}) with the defaults. */
+  /**
+   * Connects to the Redis at this URI (e.g. {@code redis://127.0.0.1:6379}) with the defaults.
+   *
+   * @param redisUri the Redis URI, e.g. {@code redis://10.0.0.5:6379}
+   * @return a cluster connected to that Redis, for {@code SignalingServer.Builder.cluster}
+   */
   public static RedisCluster connect(String redisUri) {
     return builder(redisUri).connect();
   }
 
-  /** A builder for a cluster on the Redis at this URI. */
+  /**
+   * A builder for a cluster on the Redis at this URI.
+   *
+   * @param redisUri the Redis URI, e.g. {@code redis://10.0.0.5:6379}
+   * @return a builder for a cluster on the Redis at this URI
+   */
   public static Builder builder(String redisUri) {
     return new Builder(redisUri);
   }
@@ -618,6 +628,9 @@ public final class RedisCluster implements Cluster {
     /**
      * The prefix of every key and channel, so that several clusters can share one Redis. Every
      * server of one cluster uses the same. Default {@code "signaling"}.
+     *
+     * @param prefix the prefix
+     * @return this builder
      */
     public Builder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "keyPrefix");
@@ -632,6 +645,9 @@ public final class RedisCluster implements Cluster {
      * How long a server may be silent before the others declare it gone and send {@code presence
      * leave} for its nodes (it renews its lease every eighth of this). Default 8 s; at least
      * 400 ms. Every server of one cluster uses the same.
+     *
+     * @param timeout the timeout
+     * @return this builder
      */
     public Builder failureTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "failureTimeout");
@@ -646,6 +662,9 @@ public final class RedisCluster implements Cluster {
      * Entries the log may hold before it is compacted: a new epoch starts, into which every
      * server re-publishes its nodes (clients see nothing of it unless something changed).
      * Default 100,000.
+     *
+     * @param entries the number of entries
+     * @return this builder
      */
     public Builder maxLogEntries(long entries) {
       if (entries < 16) {
@@ -659,6 +678,7 @@ public final class RedisCluster implements Cluster {
      * Connects to Redis (and loads the scripts); the server joins the cluster when a hub is
      * created with it.
      *
+     * @return the connected cluster
      * @throws SignalingException if Redis cannot be reached
      */
     public RedisCluster connect() {

@@ -1,18 +1,19 @@
 package dev.signaling.cluster.redis;
 
-import static dev.signaling.cluster.redis.MultiServerTest.assertNothingPending;
-import static dev.signaling.cluster.redis.MultiServerTest.eventually;
-import static dev.signaling.cluster.redis.MultiServerTest.joined;
-import static dev.signaling.cluster.redis.MultiServerTest.nodeIds;
-import static dev.signaling.cluster.redis.MultiServerTest.participants;
-import static dev.signaling.cluster.redis.MultiServerTest.presence;
-import static dev.signaling.cluster.redis.MultiServerTest.register;
-import static dev.signaling.cluster.redis.MultiServerTest.signal;
+import static dev.signaling.testkit.Messages.participants;
+import static dev.signaling.testkit.Messages.presence;
+import static dev.signaling.testkit.Messages.register;
+import static dev.signaling.testkit.Messages.signal;
+import static dev.signaling.testkit.Steps.assertNothingPending;
+import static dev.signaling.testkit.Steps.joined;
+import static dev.signaling.testkit.Steps.skipHeartbeats;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signaling.cluster.redis.Servers.Server;
+import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.TestServer;
+import dev.signaling.testkit.Waits;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Failures: a server that dies, Redis paused, Redis restarted without its data, and the log's
- * compaction. Each test has its own Redis process, so that pausing or restarting it never
+ * What only Redis has: Redis paused, and the log's compaction. (A server that dies and a Redis
+ * restarted without its data are in {@link RedisClusterHubTest}, as for every cluster.) Each test has its own Redis process, so that pausing or restarting it never
  * touches another test.
  */
 class FailureTest {
@@ -41,7 +42,11 @@ class FailureTest {
     }
   }
 
-  private List<Server> threeServers(long maxLogEntries) {
+  private static List<String> nodeIds(TestServer server) {
+    return server.hub().participants().stream().map(Participant::nodeId).toList();
+  }
+
+  private List<TestServer> threeServers(long maxLogEntries) {
     cluster = new Servers(redis, FAILURE_TIMEOUT, maxLogEntries);
     // Unlimited: the pause test exchanges local signals as fast as it can for seconds.
     SignalingConfig config = SignalingConfig.builder().noRateLimit().build();
@@ -49,29 +54,8 @@ class FailureTest {
   }
 
   @Test
-  void whenAServerDies_theOthersSendLeaveAndParticipantsWithinTheFailureTimeout() throws Exception {
-    List<Server> s = threeServers(100_000);
-    TestClient a = joined(s.get(0), "a", "alice");
-    TestClient b = joined(s.get(1), "b", "bob", a);
-    joined(s.get(2), "c", "carol", a, b);
-    joined(s.get(2), "d", "dave", a, b);
-    long killed = System.nanoTime();
-    s.get(2).cluster.halt(); // no goodbye: its lease just stops being renewed
-    for (TestClient survivor : List.of(a, b)) {
-      assertThat(survivor.next()).isEqualTo(presence("leave", "c", "carol"));
-      assertThat(survivor.next()).isEqualTo(presence("leave", "d", "dave"));
-      assertThat(survivor.next()).isEqualTo(participants("a:alice", "b:bob"));
-    }
-    Duration noticed = Duration.ofNanos(System.nanoTime() - killed);
-    assertThat(noticed).as("time until the dead server's nodes left").isLessThan(FAILURE_TIMEOUT.plusMillis(1500));
-    assertNothingPending(a);
-    a.send(signal("a", "c", "1"));
-    assertThat(a.next()).isEqualTo("{\"type\":\"error\",\"error\":\"peer not found\",\"to\":\"c\"}");
-  }
-
-  @Test
   void whileRedisIsPaused_localServiceContinues_andThenTheClusterConverges() throws Exception {
-    List<Server> s = threeServers(100_000);
+    List<TestServer> s = threeServers(100_000);
     TestClient a = joined(s.get(0), "a", "alice");
     TestClient a2 = joined(s.get(0), "a2", "alice2", a);
     TestClient b = joined(s.get(1), "b", "bob", a, a2);
@@ -98,61 +82,17 @@ class FailureTest {
       }
       a.send(signal("a", "b", "\"across again\""));
       assertThat(skipHeartbeats(b)).isEqualTo(signal("a", "b", "\"across again\""));
-      for (Server server : s) {
-        eventually("membership on " + server, () -> nodeIds(server).equals(List.of("a", "a2", "b", "d")));
+      for (TestServer server : s) {
+        Waits.until("membership on " + server, () -> nodeIds(server).equals(List.of("a", "a2", "b", "d")));
       }
     } finally {
       redis.resume();
     }
   }
 
-  /**
-   * The next message that is not a heartbeat: one sent to another server while Redis was paused
-   * may arrive late (or not at all), which is not what these tests are about.
-   */
-  private static String skipHeartbeats(TestClient client) {
-    String m = client.next();
-    while (m.startsWith("{\"type\":\"heartbeat\"")) {
-      m = client.next();
-    }
-    return m;
-  }
-
-  @Test
-  void whenRedisRestartsEmpty_serversRepublish_andClientsSeeNoChurn() throws Exception {
-    List<Server> s = threeServers(100_000);
-    TestClient a = joined(s.get(0), "a", "alice");
-    TestClient b = joined(s.get(1), "b", "bob", a);
-    TestClient c = joined(s.get(2), "c", "carol", a, b);
-    b.send("{\"type\":\"role-assign\",\"nodeId\":\"b\",\"roles\":[\"relay\"]}");
-    String assign = "{\"type\":\"role-assign\",\"nodeId\":\"b\",\"roles\":[\"relay\"],\"from\":\"b\"}";
-    for (TestClient client : List.of(a, b, c)) {
-      assertThat(client.next()).isEqualTo(assign);
-    }
-    redis.restart();
-    a.send(signal("a", "a", "\"local, during the restart\""));
-    assertThat(a.next()).isEqualTo(signal("a", "a", "\"local, during the restart\""));
-    // A newcomer after the restart: the others hear of it, and of nothing else.
-    TestClient d = s.get(1).connect();
-    d.send(register("d", "dave"));
-    String all = participants("a:alice", "b:bob", "c:carol", "d:dave");
-    assertThat(d.next()).isEqualTo(all);
-    assertThat(d.next()).as("roles survive the restart").isEqualTo(assign);
-    for (TestClient client : List.of(a, b, c)) {
-      assertThat(client.next()).isEqualTo(presence("join", "d", "dave"));
-      assertThat(client.next()).isEqualTo(all);
-      assertNothingPending(client);
-    }
-    a.send(signal("a", "c", "\"across, after the restart\""));
-    assertThat(c.next()).isEqualTo(signal("a", "c", "\"across, after the restart\""));
-    for (Server server : s) {
-      eventually("membership on " + server, () -> nodeIds(server).equals(List.of("a", "b", "c", "d")));
-    }
-  }
-
   @Test
   void compactingTheLog_isInvisibleToClients() throws Exception {
-    List<Server> s = threeServers(16);
+    List<TestServer> s = threeServers(16);
     TestClient a = joined(s.get(0), "a", "alice");
     TestClient b = joined(s.get(1), "b", "bob", a);
     TestClient c = joined(s.get(2), "c", "carol", a, b);

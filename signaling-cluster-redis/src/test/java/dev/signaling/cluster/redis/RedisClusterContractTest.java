@@ -2,8 +2,8 @@ package dev.signaling.cluster.redis;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.SignalingContractTest;
-import dev.signaling.core.testkit.TestServer;
+import dev.signaling.testkit.TestServer;
+import dev.signaling.testkit.contract.SignalingContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The whole protocol contract again, over real sockets, with the server in cluster mode: every
  * state change goes through the log in Redis and comes back before clients hear of it.
  */
-class RedisClusterContractTest extends SignalingContractTest {
+class RedisClusterContractTest extends SignalingContract {
 
   @RegisterExtension
   static final RedisServer redis = new RedisServer();

@@ -1,5 +1,6 @@
 package dev.signaling.cluster.redis;
 
+import dev.signaling.testkit.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,8 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -26,21 +28,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class RedisServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
-  private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private Process process;
   private int port;
   private boolean perTest;
 
+  /** The class that started the shared process; its nested classes see the same one. */
+  private String owner;
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    port = freePort();
-    start();
+    // JUnit calls this again for each @Nested class of the test class (they inherit the
+    // extension): the process started for the outer class serves them all.
+    if (owner == null) {
+      owner = context.getUniqueId();
+      port = freePort();
+      start();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    kill();
+    if (context.getUniqueId().equals(owner)) {
+      kill();
+      owner = null;
+    }
   }
 
   @Override
@@ -92,16 +105,18 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback, BeforeEa
       throw new AssertionError("redis-server is not installed (these tests need a real Redis): "
           + "run 'apt-get install -y redis-server' (.ci/run does)", e);
     }
-    long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
-    while (!answersPing()) {
-      if (!process.isAlive()) {
-        throw new AssertionError("redis-server exited at start: " + Files.readString(logFile));
-      }
-      if (System.nanoTime() > deadline) {
-        kill();
-        throw new AssertionError("redis-server did not answer PING within 10 s: " + Files.readString(logFile));
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    try {
+      Waits.await("redis-server answers PING").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("redis-server exited at start: " + Files.readString(logFile));
+            }
+            return answersPing();
+          });
+    } catch (ConditionTimeoutException e) {
+      kill();
+      throw new AssertionError("redis-server did not answer PING within " + START_TIMEOUT + ": "
+          + Files.readString(logFile), e);
     }
   }
 

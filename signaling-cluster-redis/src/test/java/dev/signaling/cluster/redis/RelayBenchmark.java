@@ -1,7 +1,11 @@
 package dev.signaling.cluster.redis;
 
-import dev.signaling.cluster.redis.Servers.Server;
+import static dev.signaling.testkit.Messages.signal;
+import static dev.signaling.testkit.Steps.joined;
+
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.TestServer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -33,12 +37,12 @@ public final class RelayBenchmark {
     redis.beforeAll(null);
     try (Servers cluster = new Servers(redis, Duration.ofSeconds(8))) {
       SignalingConfig config = SignalingConfig.builder().noRateLimit().build();
-      Server s0 = cluster.start(config);
-      Server s1 = cluster.start(config);
-      WsClient a = (WsClient) MultiServerTest.joined(s0, "a", "a");
-      WsClient b = (WsClient) MultiServerTest.joined(s0, "b", "b", a);
-      WsClient c = (WsClient) MultiServerTest.joined(s0, "c", "c", a, b);
-      WsClient d = (WsClient) MultiServerTest.joined(s1, "d", "d", a, b, c);
+      TestServer s0 = cluster.start(config);
+      TestServer s1 = cluster.start(config);
+      TestClient a = joined(s0, "a", "a");
+      TestClient b = joined(s0, "b", "b", a);
+      TestClient c = joined(s0, "c", "c", a, b);
+      TestClient d = joined(s1, "d", "d", a, b, c);
 
       // Warm both paths up, interleaved, before measuring either.
       roundTrips(a, "a", b, "b", WARMUP_ROUND_TRIPS);
@@ -61,13 +65,13 @@ public final class RelayBenchmark {
   }
 
   /** Sequential round trips from one node to another and back; nanoseconds each, sorted. */
-  private static long[] roundTrips(WsClient from, String fromId, WsClient to, String toId, int n) {
+  private static long[] roundTrips(TestClient from, String fromId, TestClient to, String toId, int n) {
     long[] rtt = new long[n];
     for (int i = 0; i < n; i++) {
       long start = System.nanoTime();
-      from.send(MultiServerTest.signal(fromId, toId, Integer.toString(i)));
+      from.send(signal(fromId, toId, Integer.toString(i)));
       to.next();
-      to.send(MultiServerTest.signal(toId, fromId, Integer.toString(i)));
+      to.send(signal(toId, fromId, Integer.toString(i)));
       from.next();
       rtt[i] = System.nanoTime() - start;
     }
@@ -76,8 +80,8 @@ public final class RelayBenchmark {
   }
 
   /** Streams signals with at most {@link #WINDOW} in flight; messages per second delivered. */
-  private static double stream(WsClient from, String fromId, WsClient to, String toId) {
-    String message = MultiServerTest.signal(fromId, toId, "{\"candidate\":\"candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host\"}");
+  private static double stream(TestClient from, String fromId, TestClient to, String toId) {
+    String message = signal(fromId, toId, "{\"candidate\":\"candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host\"}");
     long start = System.nanoTime();
     int received = 0;
     for (int sent = 0; sent < STREAM; sent++) {

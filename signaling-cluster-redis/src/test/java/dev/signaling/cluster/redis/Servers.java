@@ -1,14 +1,16 @@
 package dev.signaling.cluster.redis;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.testkit.TestServer;
+import dev.signaling.testkit.TestServer;
+import dev.signaling.testkit.transport.SocketTestServer;
+import dev.signaling.testkit.transport.Wire;
 import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +25,8 @@ final class Servers implements AutoCloseable {
   private final RedisServer redis;
   private final Duration failureTimeout;
   private final long maxLogEntries;
-  private final List<Server> servers = new ArrayList<>();
+  private final List<SocketTestServer> servers = new ArrayList<>();
+  private final Map<TestServer, RedisCluster> links = new IdentityHashMap<>();
 
   Servers(RedisServer redis, Duration failureTimeout) {
     this(redis, failureTimeout, 100_000);
@@ -35,8 +38,8 @@ final class Servers implements AutoCloseable {
     this.maxLogEntries = maxLogEntries;
   }
 
-  /** Starts one more server of this cluster. */
-  Server start(SignalingConfig config, SignalingListener listener) {
+  /** Starts one more server of this cluster, named {@code s0}, {@code s1}, ... */
+  SocketTestServer start(SignalingConfig config, SignalingListener listener) {
     RedisCluster cluster = RedisCluster.builder(redis.uri())
         .keyPrefix(prefix)
         .failureTimeout(failureTimeout)
@@ -44,59 +47,24 @@ final class Servers implements AutoCloseable {
         .connect();
     SignalingServer server = SignalingServer.builder().host("127.0.0.1").port(0)
         .config(config).listener(listener).cluster(cluster).start();
-    Server s = new Server(server, cluster, "s" + servers.size());
+    SocketTestServer s = new SocketTestServer(
+        server.hub(), server.webSocketUri(), server::close, Wire.PLAIN, "s" + servers.size());
     servers.add(s);
+    links.put(s, cluster);
     return s;
   }
 
-  Server start(SignalingConfig config) {
+  SocketTestServer start(SignalingConfig config) {
     return start(config, SignalingListener.NONE);
   }
 
-  List<Server> all() {
-    return servers;
+  /** Stops a server's link to Redis as a crash would: no leave, its lease just expires. */
+  void halt(TestServer server) {
+    links.get(server).halt();
   }
 
   @Override
   public void close() {
-    servers.forEach(Server::close);
-  }
-
-  /** One server of the cluster, as a {@link TestServer}. */
-  static final class Server implements TestServer {
-    final SignalingServer server;
-    final RedisCluster cluster;
-    private final String name;
-    private final List<WsClient> clients = new CopyOnWriteArrayList<>();
-    private final AtomicInteger names = new AtomicInteger();
-
-    Server(SignalingServer server, RedisCluster cluster, String name) {
-      this.server = server;
-      this.cluster = cluster;
-      this.name = name;
-    }
-
-    @Override
-    public SignalingHub hub() {
-      return server.hub();
-    }
-
-    @Override
-    public WsClient connect() throws Exception {
-      WsClient client = new WsClient(name + "-client-" + names.incrementAndGet(), server.webSocketUri());
-      clients.add(client);
-      return client;
-    }
-
-    @Override
-    public void close() {
-      server.close();
-      clients.forEach(WsClient::close);
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
+    servers.forEach(SocketTestServer::close);
   }
 }

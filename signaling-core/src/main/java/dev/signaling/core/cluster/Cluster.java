@@ -30,12 +30,17 @@ public interface Cluster extends AutoCloseable {
    * <p>Returns once the member has been given every event that was in the log when it joined, so
    * that the new server starts with the cluster's membership.
    *
+   * @param member the hub, as a cluster member
    * @throws dev.signaling.core.SignalingException if the cluster cannot be reached in a bounded
    *     time
    */
   void join(ClusterMember member);
 
-  /** This server's identifier, unique in the cluster for the lifetime of this object. */
+  /**
+   * This server's identifier, unique in the cluster for the lifetime of this object.
+   *
+   * @return this server's identifier, unique in the cluster for the lifetime of this object
+   */
   String serverId();
 
   /**
@@ -48,6 +53,8 @@ public interface Cluster extends AutoCloseable {
    * ClusterMember#onLogReset() reset} the events of this server not yet delivered back to it are
    * appended again to the new log, behind the member's re-publication. Events after {@link
    * #close} are dropped.
+   *
+   * @param event the event
    */
   void append(String event);
 
@@ -55,16 +62,25 @@ public interface Cluster extends AutoCloseable {
    * Sends a message to one other server, best effort: at most once, in order per destination, and
    * dropped when the broker is unreachable. Called on the thread of the client message that
    * caused it (a signal); must be cheap.
+   *
+   * @param message the message
+   * @param serverId the server's id
    */
   void send(String serverId, String message);
 
-  /** Sends a message to every other server once, on the same terms as {@link #send}. */
+  /**
+   * Sends a message to every other server once, on the same terms as {@link #send}.
+   *
+   * @param message the message
+   */
   void broadcast(String message);
 
   /**
    * How long a server may be silent (dead, or cut off from the broker) before the cluster declares
    * it gone; a hub also waits at most this long after a {@linkplain ClusterMember#onLogReset()
    * log reset} for the other servers to re-publish their nodes.
+   *
+   * @return how long a server may be silent (dead, or cut off from the broker) before the cluster declares it gone
    */
   Duration failureTimeout();
 

@@ -16,6 +16,7 @@ public interface ClusterMember {
    * (this server's own events included). Every server receives every event of the log once, in
    * the same order.
    *
+   * @param event the event
    * @param position where the event stands in the log: the same on every server, and strictly
    *     increasing along the log, also across {@linkplain #onLogReset() resets} (the hub ranks
    *     nodes by it, so that a node keeps its place in the registration order through a reset)
@@ -27,6 +28,8 @@ public interface ClusterMember {
    * from the broker for longer than {@link Cluster#failureTimeout()}), or it left. The hub removes
    * that server's nodes. It may come more than once for the same server, and may concern this
    * very server (then the hub re-publishes its own nodes).
+   *
+   * @param serverId the server's id
    */
   void onServerGone(String serverId);
 
@@ -40,6 +43,10 @@ public interface ClusterMember {
    */
   String onLogReset();
 
-  /** A message another server sent with {@link Cluster#send} or {@link Cluster#broadcast}. */
+  /**
+   * A message another server sent with {@link Cluster#send} or {@link Cluster#broadcast}.
+   *
+   * @param message the message
+   */
   void onMessage(String message);
 }

@@ -198,8 +198,7 @@ final class Codec {
     return allStrings ? roles : null;
   }
 
-  // ---------------------------------------------------------------- server → client
-
+  /** A message the server composes, encoded once. */
   private static Outgoing out(Outgoing.Kind kind, String text) {
     return new Outgoing(OutboundMessage.ofText(text), kind);
   }

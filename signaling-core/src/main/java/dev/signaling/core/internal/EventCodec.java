@@ -22,6 +22,8 @@ final class EventCodec {
   static final char SIGNAL = 's';
   /** Prefix of a heartbeat for every other server: {@code h<heartbeat message text>}. */
   static final char HEARTBEAT = 'h';
+  /** Prefix of a disconnect for the server of a node: {@code d<len>:<nodeId><reason>}. */
+  static final char DISCONNECT = 'd';
 
   private EventCodec() {}
 
@@ -32,18 +34,48 @@ final class EventCodec {
     }
   }
 
-  // ------------------------------------------------------------------ bus messages
-
   static String signal(String to, String text) {
+    return addressed(SIGNAL, to, text);
+  }
+
+  static String disconnect(String nodeId, String reason) {
+    return addressed(DISCONNECT, nodeId, reason);
+  }
+
+  private static String addressed(char kind, String to, String text) {
     return new StringBuilder(text.length() + to.length() + 8)
-        .append(SIGNAL).append(to.length()).append(':').append(to).append(text).toString();
+        .append(kind).append(to.length()).append(':').append(to).append(text).toString();
   }
 
   static String heartbeat(String text) {
     return HEARTBEAT + text;
   }
 
-  // ------------------------------------------------------------------ events
+  /**
+   * A message between servers as read: its kind ({@link #SIGNAL}, {@link #HEARTBEAT} or {@link
+   * #DISCONNECT}), the node it is for (none for a heartbeat, which is for all), and its text (the
+   * signal, the heartbeat, or the disconnect's reason).
+   */
+  record BusMessage(char kind, String to, String text) {}
+
+  /**
+   * Reads a message written by {@link #signal}, {@link #heartbeat} or {@link #disconnect}.
+   *
+   * @throws IllegalArgumentException (or another runtime exception) when it is malformed
+   */
+  static BusMessage decodeMessage(String message) {
+    char kind = message.isEmpty() ? 0 : message.charAt(0);
+    if (kind == SIGNAL || kind == DISCONNECT) {
+      int colon = message.indexOf(':');
+      int length = Integer.parseInt(message, 1, colon, 10);
+      String to = message.substring(colon + 1, colon + 1 + length);
+      return new BusMessage(kind, to, message.substring(colon + 1 + length));
+    }
+    if (kind == HEARTBEAT) {
+      return new BusMessage(kind, null, message.substring(1));
+    }
+    throw new IllegalArgumentException("unknown message kind " + kind);
+  }
 
   static String encode(Event event) {
     StringWriter out = new StringWriter(128);

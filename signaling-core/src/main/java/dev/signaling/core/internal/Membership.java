@@ -2,6 +2,7 @@ package dev.signaling.core.internal;
 
 import dev.signaling.core.Participant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
@@ -26,6 +27,25 @@ final class Membership {
     this.entries = entries;
     this.sessions = sessions;
     this.view = Collections.unmodifiableList(Arrays.asList(participants));
+  }
+
+  /** The version holding these nodes, in this order. */
+  static Membership of(Collection<Node> nodes) {
+    int n = nodes.size();
+    Participant[] participants = new Participant[n];
+    String[] entries = new String[n];
+    Session[] local = new Session[n];
+    int i = 0;
+    int l = 0;
+    for (Node node : nodes) {
+      participants[i] = node.participant;
+      entries[i] = node.entry;
+      if (node.session != null) {
+        local[l++] = node.session;
+      }
+      i++;
+    }
+    return new Membership(participants, entries, l == n ? local : Arrays.copyOf(local, l));
   }
 
   /** The registered nodes, in registration order. */

@@ -2,129 +2,192 @@ package dev.signaling.core.internal;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingListener;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import dev.signaling.core.spi.OutboundMessage;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's side of one connection: its registration, its rate limit, and its outgoing queue.
- *
- * <p>The outbox exists so that the core, not the transport, decides what waits: messages are
- * handed to the transport only while its unsent bytes stay under {@link #SEND_WINDOW}; the rest
- * waits here, where a newer {@code participants} snapshot can replace an older one that is still
- * unsent, and where the slow-consumer limit is enforced. Enqueue order is delivery order.
- *
- * <p>Membership changes ({@code presence} and {@code participants}) go out at most once per slot
- * of {@link SignalingConfig#membershipInterval()}: after a batch, further ones wait here for
- * the next slot, with everything behind them, and then go in one batch with one list in it (a
- * waiting list is replaced by a newer one). Slots are the same for every session, so the
- * sessions that waited are flushed together by the relay's timer and share the newest list's
- * bytes. Real time, not the configured ticker, because the timer runs in real time.
- *
- * <p>Lock order: the relay's state lock may be held when this session's monitor is taken, never
- * the reverse; the relay's own monitor (its timer) is taken last, under either; and no transport call that may report a close ({@code close}, {@code abort}) is
- * made while the monitor is held.
+ * The core's side of one connection: the {@link ConnectionHandler} a transport feeds, the
+ * nodeId it holds, and the order of its state events; its rate limits are an {@link InboundGate},
+ * its outgoing queue an {@link Outbox}, and what it sends while its register is checked waits in
+ * {@link HeldInbound}.
  */
 final class Session implements ConnectionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(Session.class);
 
-  /**
-   * An outbox that held more items than this is replaced once empty: an array deque never
-   * shrinks, and after a join storm every idle connection would keep its storm-sized array.
-   */
-  private static final int SHRINK_ABOVE = 64;
+  /** The close code of a connection the application disconnected. */
+  static final int DISCONNECTED = 4002;
 
-  /** Unsent bytes the transport may hold before further messages wait in the outbox. */
-  static final int SEND_WINDOW = 64 * 1024;
-
-  private static final long RATE_ERROR_INTERVAL_NANOS = 1_000_000_000L;
-
-  private final Relay relay;
-  final Connection connection;
-  final ConnectionInfo info;
+  private final Dispatcher dispatcher;
+  private final Connection connection;
+  private final ConnectionInfo info;
   private final Meters meters;
-  private final long maxQueuedBytes;
-  private final long membershipIntervalNanos;
+  private final SignalingListener listener;
+  private final long number;
+  private final InboundGate gate;
+  private final Outbox outbox;
+  private final HeldInbound held;
+  /** When it was opened, on the scheduler's clock. */
+  private final long openedAt;
 
-  /** The nodeId this connection currently owns; written under the relay's state lock. */
-  volatile String nodeId;
+  /** The nodeId this connection currently holds; written under the replica's state lock. */
+  private volatile String nodeId;
+  /** It held a nodeId at some point. */
+  private volatile boolean registered;
 
-  /** This connection's number on this server: its identity in the cluster's events. */
-  final long number;
   /** Orders this connection's events: its leave enters the global order after its other events. */
-  final Object eventOrder = new Object();
-  /** Guarded by eventOrder: its leave was submitted, nothing more is. */
-  boolean eventsEnded;
-  /** Guarded by eventOrder: a register was submitted at some point, so its close matters. */
-  boolean submittedRegister;
+  private final Object eventLock = new Object();
+  /** Guarded by eventLock: its leave was submitted, nothing more is. */
+  private boolean eventsEnded;
+  /** Guarded by eventLock: a register was submitted at some point, so its close matters. */
+  private boolean submittedRegister;
 
-  // Inbound side: only the transport's (sequential) delivery thread for this connection.
-  private final TokenBucket bucket;
-  private long lastRateErrorNanos;
-  private boolean rateErrorSent;
+  /** What every session of one relay shares. */
+  record Context(Dispatcher dispatcher, SignalingConfig config, Meters meters, SignalingListener listener,
+      Scheduler scheduler, QueuedBudget budget) {}
 
-  // Outbound side: guarded by this.
-  private ArrayDeque<Object> outbox = new ArrayDeque<>();
-  /** The outbox held more than {@link #SHRINK_ABOVE} items since it was last empty. */
-  private boolean outboxGrown;
-  private long outboxBytes;
-  private PendingSnapshot pendingSnapshot;
-  /** The interval slot in which membership changes were last handed to the transport, if ever. */
-  private long membershipSlot;
-  private boolean membershipSent;
-  /** A flush is scheduled for when the waiting membership changes may go. */
-  private boolean wakeScheduled;
-  /** No more messages are accepted: a close was queued or the connection closed. */
-  private boolean closing;
-  /**
-   * The connection was aborted (slow consumer, internal failure): nothing more is sent, and what
-   * it still sends is ignored. Written under this; read without it on the inbound path.
-   */
-  private volatile boolean aborted;
-  private volatile boolean backlog;
-
-  Session(Relay relay, Connection connection, SignalingConfig config, Meters meters, long number) {
-    this.relay = relay;
-    this.number = number;
+  Session(Context context, Connection connection, long number) {
+    this.dispatcher = context.dispatcher();
     this.connection = connection;
     this.info = new ConnectionInfo(connection.id(), connection.handshake());
-    this.meters = meters;
-    this.maxQueuedBytes = config.maxQueuedBytes();
-    this.membershipIntervalNanos = config.membershipInterval().toNanos();
-    this.bucket = config.rateLimited()
-        ? new TokenBucket(config.ticker(), config.rateLimitPerSecond(), config.rateLimitBurst())
-        : null;
+    this.meters = context.meters();
+    this.listener = context.listener();
+    this.number = number;
+    this.gate = new InboundGate(context.config());
+    MembershipPacer pacer = new MembershipPacer(
+        context.config().membershipInterval().toNanos(), context.scheduler(), this::wake);
+    this.outbox = new Outbox(connection, meters, context.config().maxQueuedBytes(), pacer, context.budget());
+    this.held = new HeldInbound();
+    this.openedAt = context.scheduler().nanos();
   }
 
-  // ------------------------------------------------------------------ inbound
+  /** When it was opened, on the scheduler's clock. */
+  long openedAt() {
+    return openedAt;
+  }
+
+  /** Whether it ever held a nodeId. */
+  boolean registered() {
+    return registered;
+  }
+
+  /** This connection's number on this server: its identity in the cluster's events. */
+  long number() {
+    return number;
+  }
+
+  ConnectionInfo info() {
+    return info;
+  }
+
+  /** The nodeId this connection holds, or null. */
+  String nodeId() {
+    return nodeId;
+  }
+
+  /** Records the nodeId this connection holds (null: none); under the replica's state lock. */
+  void holds(String nodeId) {
+    this.nodeId = nodeId;
+    if (nodeId != null) {
+      registered = true;
+    }
+  }
+
+  /**
+   * Puts one of this connection's events into the global order: the check and the hand-over
+   * happen under this connection's event lock, so that its leave always comes after its other
+   * events. The caller flushes the result after that lock is released (a flush may close another
+   * connection, whose close takes its own event lock).
+   *
+   * @return what applying the event left to flush, or null
+   */
+  Fanout submit(Event event, EventOrder order) {
+    synchronized (eventLock) {
+      if (eventsEnded) {
+        return null; // closed (or replaced and closing): nothing more from it enters the order
+      }
+      if (event instanceof Event.Leave) {
+        eventsEnded = true;
+        if (!submittedRegister) {
+          return null; // never registered: its close changes nothing anywhere
+        }
+      } else if (event instanceof Event.Register) {
+        if (outbox.isClosing()) {
+          return null; // a replaced connection takes no further messages
+        }
+        submittedRegister = true;
+      }
+      return order.enter(event);
+    }
+  }
 
   @Override
   public void onText(String text) {
-    if (aborted) {
+    if (outbox.isAborted()) {
       return; // being dropped: nothing it still sends takes effect
     }
     try {
       if (admit()) {
-        relay.handle(this, text, -1);
+        handle(text, -1);
       }
     } catch (RuntimeException | Error e) {
       fail(e);
     }
   }
 
+  /** Handles a message now, or holds it behind a register that waits for its check. */
+  private void handle(String text, int utf8Length) {
+    HeldInbound.Verdict verdict = held.offer(text, utf8Length);
+    if (verdict == HeldInbound.Verdict.FREE) {
+      dispatcher.handle(this, text, utf8Length);
+    } else if (verdict == HeldInbound.Verdict.FULL) {
+      rateLimited(gate.refuse());
+    }
+  }
+
+  /**
+   * A register of this connection goes to the authenticator: its later messages wait until
+   * {@link #checked()}. See {@link HeldInbound#awaitCheck}.
+   */
+  boolean awaitCheck() {
+    return held.awaitCheck();
+  }
+
+  /** See {@link HeldInbound#cancelCheck}. */
+  void cancelCheck(boolean wasHolding) {
+    held.cancelCheck(wasHolding);
+  }
+
+  /**
+   * The register's check is done and its outcome applied (on the authenticator's thread): handles
+   * what waited behind it, in order, until none is left or another register waits for a check.
+   */
+  void checked() {
+    held.checked();
+    HeldInbound.Message next;
+    while ((next = held.next()) != null) {
+      if (!outbox.isAborted()) {
+        dispatcher.handle(this, next.text(), next.utf8Length());
+      }
+    }
+  }
+
+  /** A failure met while handling this connection's messages off its own thread. */
+  void failed(Throwable e) {
+    held.clear();
+    fail(e);
+  }
+
   @Override
   public void onBinary(ByteBuffer data) {
-    if (aborted) {
+    if (outbox.isAborted()) {
       return;
     }
     try {
@@ -145,32 +208,63 @@ final class Session implements ConnectionHandler {
         deliver(Codec.error(Errors.INVALID_JSON));
         return;
       }
-      relay.handle(this, text, bytes);
+      handle(text, bytes);
     } catch (RuntimeException | Error e) {
       fail(e);
     }
   }
 
-  /** Applies the rate limit: at most one error a second, the message itself dropped. */
+  /** Applies the message rate limit: the message itself dropped, at most one error a second. */
   private boolean admit() {
-    if (bucket == null || bucket.tryTake()) {
+    InboundGate.Verdict verdict = gate.admit();
+    if (verdict == InboundGate.Verdict.PASS) {
       return true;
     }
     meters.received(Meters.In.DROPPED, 0);
-    long now = relay.config().ticker().nanos();
-    if (!rateErrorSent || now - lastRateErrorNanos >= RATE_ERROR_INTERVAL_NANOS) {
-      rateErrorSent = true;
-      lastRateErrorNanos = now;
-      meters.error(Errors.RATE_LIMITED);
-      deliver(Codec.error(Errors.RATE_LIMITED));
-      relay.events().rateLimited(info);
-    }
+    rateLimited(verdict);
     return false;
   }
 
-  /** A bug met this connection's message: log it once, drop this connection only. */
+  /**
+   * Charges the bytes a message of this connection makes the server send; false (the message
+   * is dropped, the sender told at most once a second) when it is over its fan-out limit.
+   */
+  boolean chargeFanout(long bytes) {
+    return passes(gate.chargeFanout(bytes));
+  }
+
+  /** Takes a register through the per-connection register limit; false when it is dropped. */
+  boolean admitRegister() {
+    return passes(gate.admitRegister());
+  }
+
+  /** A message of this connection dropped by a limit outside its own (per address, a full queue). */
+  void refused() {
+    rateLimited(gate.refuse());
+  }
+
+  private boolean passes(InboundGate.Verdict verdict) {
+    if (verdict == InboundGate.Verdict.PASS) {
+      return true;
+    }
+    rateLimited(verdict);
+    return false;
+  }
+
+  private void rateLimited(InboundGate.Verdict verdict) {
+    if (verdict == InboundGate.Verdict.DROP_AND_TELL) {
+      meters.error(Errors.RATE_LIMITED);
+      deliver(Codec.error(Errors.RATE_LIMITED));
+      listener.rateLimited(info);
+    }
+  }
+
+  /**
+   * A bug met this connection's message: log it once, drop this connection only (an {@link
+   * Error} too: one that reaches a transport's own thread makes the transport fail the hub).
+   */
   private void fail(Throwable e) {
-    if (discardAll()) {
+    if (outbox.discardAll()) {
       log.error("Connection {}: unexpected failure while handling a message; closing it with 1011",
           connection.id(), e);
       connection.abort(1011, "internal error");
@@ -179,285 +273,100 @@ final class Session implements ConnectionHandler {
     }
   }
 
-  @Override
-  public void onWritable() {
-    if (backlog) {
-      flush();
-    }
-  }
-
-  @Override
-  public void onClose(int code, String reason, boolean remote) {
-    discardAll();
-    relay.closed(this, code, reason, remote);
-  }
-
-  // ------------------------------------------------------------------ outbound
-
-  /**
-   * Sends a message now if nothing waits before it and the transport has room; otherwise queues
-   * it. Closes the connection as a slow consumer if too much is waiting.
-   */
-  void deliver(Outgoing message) {
-    boolean overflow;
-    synchronized (this) {
-      if (closing) {
-        return;
-      }
-      if (outbox.isEmpty() && connection.queuedBytes() < SEND_WINDOW) {
-        send(message);
-        return;
-      }
-      overflow = append(message);
-    }
-    if (overflow) {
-      slowConsumer();
-    } else {
-      // The transport may have drained between our check and the enqueue.
-      onWritable();
-    }
-  }
-
-  /**
-   * Queues without sending (under the state lock, so that enqueue order is the global order);
-   * the caller flushes afterwards, outside the lock.
-   *
-   * @return whether the connection is now over its slow-consumer limit
-   */
-  synchronized boolean enqueue(Outgoing message) {
-    return !closing && append(message);
-  }
-
-  private boolean append(Outgoing message) {
-    outbox.add(message);
-    outboxGrown |= outbox.size() > SHRINK_ABOVE;
-    outboxBytes += message.size();
-    backlog = true;
-    return outboxBytes + connection.queuedBytes() > maxQueuedBytes;
-  }
-
-  /**
-   * Queues a {@code participants} snapshot, replacing one still unsent: the newer takes its own
-   * place in the order, the older is skipped.
-   */
-  synchronized void enqueueSnapshot(Membership membership) {
-    if (closing) {
-      return;
-    }
-    if (pendingSnapshot != null) {
-      // Taken out rather than left behind as a tombstone: a client that lags through a join
-      // storm would otherwise queue one per join. Searched from the tail, where a storm keeps it.
-      outbox.removeLastOccurrence(pendingSnapshot);
-      pendingSnapshot.membership = membership;
-    } else {
-      pendingSnapshot = new PendingSnapshot(membership);
-    }
-    outbox.add(pendingSnapshot);
-    backlog = true;
-  }
-
-  /** Queues a graceful close behind what is already queued; nothing is accepted after it. */
-  synchronized void enqueueClose(int code, String reason) {
-    if (closing) {
-      return;
-    }
-    outbox.add(new CloseRequest(code, reason));
-    backlog = true;
-    closing = true;
-  }
-
-  /**
-   * Closes for a server shutdown: hands over what the transport has room for, then the close. What
-   * still waits behind a full send window is dropped, so that the transport always learns the
-   * close code and reason instead of the connection being cut without them when the server stops.
-   */
-  void shutdown(int code, String reason) {
-    flush();
-    boolean stuck;
-    synchronized (this) {
-      stuck = !outbox.isEmpty();
-      if (stuck) {
-        outbox.clear();
-        outboxBytes = 0;
-        pendingSnapshot = null;
-        backlog = false;
-      }
-    }
-    if (stuck) {
-      connection.close(code, reason);
-    }
-  }
-
-  /** Whether a close was queued or happened: this connection takes no more messages. */
-  synchronized boolean isClosing() {
-    return closing;
-  }
-
-  /** Unsent bytes for this connection: waiting here plus waiting in the transport. */
-  synchronized long queuedBytes() {
-    return outboxBytes + connection.queuedBytes();
-  }
-
-  /** Hands queued messages to the transport while it has room. Never called under the state lock. */
-  void flush() {
-    CloseRequest close = null;
-    synchronized (this) {
-      long room = SEND_WINDOW - connection.queuedBytes();
-      List<Outgoing> batch = null;
-      boolean membershipBatch = false;
-      Object item;
-      while ((item = outbox.peek()) != null) {
-        if (item instanceof CloseRequest c) {
-          outbox.clear();
-          close = c;
-          break;
-        }
-        if (room <= 0) {
-          break; // resumed by onWritable()
-        }
-        if (!membershipBatch && isMembership(item)) {
-          if (membershipMustWait()) {
-            break; // resumed by wake()
-          }
-          membershipBatch = true; // the rest of this flush goes with it
-        }
-        outbox.poll();
-        Outgoing message;
-        if (item instanceof PendingSnapshot snapshot) {
-          pendingSnapshot = null;
-          message = snapshot.membership.message();
-        } else {
-          message = (Outgoing) item;
-          outboxBytes -= message.size();
-        }
-        room -= message.size();
-        if (batch == null) {
-          batch = new ArrayList<>();
-        }
-        batch.add(message);
-      }
-      if (batch != null) {
-        sendAll(batch); // under the monitor, so that no direct send overtakes them
-      }
-      backlog = !outbox.isEmpty() && close == null;
-      if (outboxGrown && outbox.isEmpty()) {
-        outbox = new ArrayDeque<>();
-        outboxGrown = false;
-      }
-    }
-    if (close != null) {
-      connection.close(close.code, close.reason);
-    }
-  }
-
-  private static boolean isMembership(Object item) {
-    return item instanceof PendingSnapshot
-        || item instanceof Outgoing o && o.kind() == Outgoing.Kind.PRESENCE;
-  }
-
-  /**
-   * Whether the membership changes at the head of the outbox must wait for the next slot. If
-   * they may go, this slot is taken; if not, the relay's timer flushes this session when the next
-   * one begins. Under the monitor.
-   */
-  private boolean membershipMustWait() {
-    if (membershipIntervalNanos == 0 || closing) {
-      return false; // a queued close waits for nothing: what is before it goes now
-    }
-    long now = System.nanoTime();
-    long slot = Math.floorDiv(now, membershipIntervalNanos);
-    if (!membershipSent || slot != membershipSlot) {
-      membershipSent = true;
-      membershipSlot = slot;
-      return false;
-    }
-    if (!wakeScheduled) {
-      wakeScheduled = relay.schedule(this::wake, (slot + 1) * membershipIntervalNanos - now);
-      if (!wakeScheduled) {
-        return false; // the relay is closed and has no timer any more: send them now
-      }
-    }
-    return true;
-  }
-
   private void wake() {
-    synchronized (this) {
-      wakeScheduled = false;
-    }
     try {
-      flush();
+      outbox.wake();
     } catch (RuntimeException | Error e) {
       fail(e);
     }
   }
 
-  /**
-   * {@link #flush()} unless the transport is still writing: then its {@link #onWritable()} flushes
-   * later, with whatever has queued up meanwhile, in one batch. What a broadcast uses, so that a
-   * join storm hands each busy connection one batch per drain, not one call per join.
-   */
+  @Override
+  public void onWritable() {
+    outbox.onWritable();
+  }
+
+  @Override
+  public void onClose(int code, String reason, boolean remote) {
+    outbox.discardAll();
+    held.clear();
+    dispatcher.closed(this, code, reason, remote);
+  }
+
+  /** Closes after what is queued, with this code and reason (the server's own decision). */
+  void close(int code, String reason) {
+    outbox.enqueueClose(code, reason);
+    outbox.flush();
+  }
+
+  /** Closes after what is queued with {@link #DISCONNECTED}: the application's decision. */
+  void disconnect(String reason) {
+    close(DISCONNECTED, reason);
+  }
+
+  /** Sends or queues a message now (not under the state lock); a slow consumer is closed. */
+  void deliver(Outgoing message) {
+    if (outbox.deliver(message)) {
+      slowConsumer();
+    }
+  }
+
+  /** See {@link Outbox#enqueue}. */
+  boolean enqueue(Outgoing message) {
+    return outbox.enqueue(message);
+  }
+
+  /** See {@link Outbox#enqueueSnapshot}. */
+  void enqueueSnapshot(Membership membership, boolean answer) {
+    outbox.enqueueSnapshot(membership, answer);
+  }
+
+  /** See {@link Outbox#enqueueClose}. */
+  void enqueueClose(int code, String reason) {
+    outbox.enqueueClose(code, reason);
+  }
+
+  /** See {@link Outbox#shutdown}. */
+  void shutdown(int code, String reason) {
+    outbox.shutdown(code, reason);
+  }
+
+  /** See {@link Outbox#isClosing}. */
+  boolean isClosing() {
+    return outbox.isClosing();
+  }
+
+  /** See {@link Outbox#heldAlone}. */
+  long heldAlone() {
+    return outbox.heldAlone();
+  }
+
+  /** See {@link Outbox#queuedBytes}. */
+  long queuedBytes() {
+    return outbox.queuedBytes();
+  }
+
+  /** See {@link Outbox#flush}. */
+  void flush() {
+    outbox.flush();
+  }
+
+  /** See {@link Outbox#flushIfIdle}. */
   void flushIfIdle() {
-    if (connection.queuedBytes() == 0) {
-      flush();
-    }
-  }
-
-  private void sendAll(List<Outgoing> batch) {
-    if (batch.size() == 1) {
-      send(batch.get(0));
-      return;
-    }
-    List<OutboundMessage> messages = new ArrayList<>(batch.size());
-    for (Outgoing message : batch) {
-      messages.add(message.message());
-    }
-    if (connection.sendAll(messages)) {
-      for (Outgoing message : batch) {
-        meters.sent(message);
-      }
-    }
-  }
-
-  private void send(Outgoing message) {
-    if (connection.send(message.message())) {
-      meters.sent(message);
-    }
+    outbox.flushIfIdle();
   }
 
   /** Closes at once as a slow consumer: what is queued would never be read in time. */
   void slowConsumer() {
-    if (discardAll()) {
+    if (outbox.discardAll()) {
       log.debug("Connection {}: slow consumer, closing", connection.id());
-      relay.events().slowConsumer(info);
+      listener.slowConsumer(info);
       connection.abort(1008, "slow consumer");
     }
-  }
-
-  /** Drops the outbox for good; true only for the first caller. */
-  private synchronized boolean discardAll() {
-    boolean first = !aborted;
-    aborted = true;
-    closing = true;
-    outbox.clear();
-    outboxBytes = 0;
-    pendingSnapshot = null;
-    backlog = false;
-    return first;
   }
 
   @Override
   public String toString() {
     return "Session[" + connection.id() + ", nodeId=" + nodeId + ']';
   }
-
-  /** The queued snapshot; a newer one moves it to the end of the outbox with the newer membership. */
-  private static final class PendingSnapshot {
-    Membership membership;
-
-    PendingSnapshot(Membership membership) {
-      this.membership = membership;
-    }
-  }
-
-  private record CloseRequest(int code, String reason) {}
 }

@@ -40,6 +40,8 @@ public final class AllowedOrigins {
   /**
    * The allowlist of {@code origins}; none allows every origin.
    *
+   * @param origins the allowed origins ({@code scheme://host[:port]}, or {@code "null"})
+   * @return the allowlist ({@link #ANY} when {@code origins} is empty)
    * @throws IllegalArgumentException naming an entry that is not an origin
    */
   public static AllowedOrigins of(Collection<String> origins) {
@@ -56,12 +58,20 @@ public final class AllowedOrigins {
     return normalized.isEmpty() ? ANY : new AllowedOrigins(Set.copyOf(normalized));
   }
 
-  /** Whether every origin is allowed. */
+  /**
+   * Whether every origin is allowed.
+   *
+   * @return {@code true} when the list is empty
+   */
   public boolean allowsAny() {
     return origins.isEmpty();
   }
 
-  /** The normalized entries, for logs and tests. */
+  /**
+   * The normalized entries, for logs and tests.
+   *
+   * @return the entries, empty when any origin is allowed
+   */
   public Set<String> origins() {
     return origins;
   }
@@ -69,6 +79,9 @@ public final class AllowedOrigins {
   /**
    * Whether an upgrade with these {@code Origin} header values may proceed: any when the list is
    * empty; none (not a browser) is allowed; more than one never is.
+   *
+   * @param originHeaders every {@code Origin} header value of the upgrade request
+   * @return whether the upgrade may proceed
    */
   public boolean allows(List<String> originHeaders) {
     if (origins.isEmpty() || originHeaders.isEmpty()) {

@@ -22,16 +22,25 @@ import java.util.List;
  */
 public interface Connection {
 
-  /** A short identifier for logs, unique among this transport's connections. */
+  /**
+   * A short identifier for logs, unique among this transport's connections.
+   *
+   * @return a short identifier for logs, unique among this transport's connections
+   */
   String id();
 
-  /** What the client's upgrade request said. */
+  /**
+   * What the client's upgrade request said.
+   *
+   * @return what the client's upgrade request said
+   */
   HandshakeRequest handshake();
 
   /**
    * Queues one text message for sending and returns at once. After the connection is closed the
    * message is silently dropped.
    *
+   * @param message the message
    * @return {@code true} if the message was queued, {@code false} if it was dropped because the
    *     connection is closing or closed
    */
@@ -42,6 +51,7 @@ public interface Connection {
    * may write them with fewer frames of work (the core hands over what waited in its queue this
    * way). The default sends them one by one.
    *
+   * @param messages the messages
    * @return {@code true} if the messages were queued, {@code false} if they were dropped because
    *     the connection is closing or closed
    */
@@ -56,12 +66,17 @@ public interface Connection {
   /**
    * Bytes handed to {@link #send} (payload plus frame header) that are not yet written to the
    * socket. Cheap, and safe to call from any thread.
+   *
+   * @return bytes handed to {@link #send} (payload plus frame header) that are not yet written to the socket
    */
   long queuedBytes();
 
   /**
    * Starts a graceful close: messages already queued are still sent, then a close frame with
    * this code and reason. Idempotent; later calls are ignored.
+   *
+   * @param code the close code
+   * @param reason the close reason
    */
   void close(int code, String reason);
 
@@ -69,6 +84,9 @@ public interface Connection {
    * Closes at once, discarding whatever is still queued (used when the peer is not reading, so a
    * close frame behind the backlog would never arrive). Sends the close frame if the socket
    * accepts it without waiting, then closes the TCP connection. Idempotent.
+   *
+   * @param code the close code
+   * @param reason the close reason
    */
   void abort(int code, String reason);
 }

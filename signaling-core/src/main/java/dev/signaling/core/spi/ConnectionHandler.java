@@ -13,12 +13,18 @@ import java.nio.ByteBuffer;
  */
 public interface ConnectionHandler {
 
-  /** A complete text message arrived (already validated as UTF-8 by the transport). */
+  /**
+   * A complete text message arrived (already validated as UTF-8 by the transport).
+   *
+   * @param text the message's text
+   */
   void onText(String text);
 
   /**
    * A complete binary message arrived. It is treated like text when it is valid UTF-8. The
    * handler reads the buffer before returning and never keeps it, so the transport may reuse it.
+   *
+   * @param data the data
    */
   void onBinary(ByteBuffer data);
 

@@ -43,7 +43,11 @@ public final class ConnectionSlots {
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  /** The caps of {@code config}. */
+  /**
+   * The caps of {@code config}.
+   *
+   * @param config where the caps come from
+   */
   public ConnectionSlots(SignalingConfig config) {
     this(config.maxConnections(), config.maxConnectionsPerAddress());
   }
@@ -105,12 +109,21 @@ public final class ConnectionSlots {
     closed = true;
   }
 
-  /** Slots held now. */
+  /**
+   * Slots held now.
+   *
+   * @return the number of slots held
+   */
   public int held() {
     return total.get();
   }
 
-  /** Slots held now by connections from {@code address}, when there is a per-address cap. */
+  /**
+   * Slots held now by connections from {@code address}, when there is a per-address cap.
+   *
+   * @param address a remote address
+   * @return the number of slots it holds ({@code 0} without a per-address cap)
+   */
   public int heldBy(InetAddress address) {
     Integer n = perAddress.get(address);
     return n == null ? 0 : n;

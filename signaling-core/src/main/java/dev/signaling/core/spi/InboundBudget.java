@@ -37,7 +37,11 @@ public final class InboundBudget {
   private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
   private final Object shedding = new Object();
 
-  /** The budget of {@code config}. */
+  /**
+   * The budget of {@code config}.
+   *
+   * @param config where the budget comes from ({@link SignalingConfig#maxTotalPartialBytes()})
+   */
   public InboundBudget(SignalingConfig config) {
     this(config.maxTotalPartialBytes());
   }
@@ -60,6 +64,7 @@ public final class InboundBudget {
    * @param shed called at most once, when this connection must be dropped to keep the budget: it
    *     must close the connection ({@code 1009}) without blocking; it may run on any thread that
    *     reserves
+   * @return the connection's account; close it when the connection ends
    */
   public Account open(Runnable shed) {
     Account account = new Account(Objects.requireNonNull(shed, "shed"));
@@ -67,12 +72,20 @@ public final class InboundBudget {
     return account;
   }
 
-  /** Bytes held now by all accounts. */
+  /**
+   * Bytes held now by all accounts.
+   *
+   * @return the bytes held
+   */
   public long held() {
     return total.get();
   }
 
-  /** The budget. */
+  /**
+   * The budget.
+   *
+   * @return the bytes all accounts together may hold
+   */
   public long maxBytes() {
     return maxBytes;
   }
@@ -110,6 +123,7 @@ public final class InboundBudget {
     /**
      * Reserves {@code bytes} more for this connection's partial message.
      *
+     * @param bytes how many more bytes it holds
      * @return {@code false} if this connection was shed (now or earlier): the caller stops
      *     buffering, its connection is being closed
      */
@@ -127,7 +141,11 @@ public final class InboundBudget {
       return !shed.get();
     }
 
-    /** Gives back {@code bytes} (at most what is held). */
+    /**
+     * Gives back {@code bytes} (at most what is held).
+     *
+     * @param bytes how many bytes it no longer holds
+     */
     public void release(long bytes) {
       long released;
       long h;
@@ -143,12 +161,20 @@ public final class InboundBudget {
       total.addAndGet(-held.getAndSet(0));
     }
 
-    /** Bytes this account holds now. */
+    /**
+     * Bytes this account holds now.
+     *
+     * @return the bytes held
+     */
     public long held() {
       return held.get();
     }
 
-    /** Whether this account was shed. */
+    /**
+     * Whether this account was shed.
+     *
+     * @return {@code true} once shed
+     */
     public boolean isShed() {
       return shed.get();
     }

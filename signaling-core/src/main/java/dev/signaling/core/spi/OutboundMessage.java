@@ -17,7 +17,12 @@ public final class OutboundMessage {
     this.utf8 = utf8;
   }
 
-  /** A message holding {@code text}, encoded once as UTF-8. */
+  /**
+   * A message holding {@code text}, encoded once as UTF-8.
+   *
+   * @param text the message's text
+   * @return a message holding {@code text}, encoded once as UTF-8
+   */
   public static OutboundMessage ofText(String text) {
     return new OutboundMessage(Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
   }
@@ -25,22 +30,37 @@ public final class OutboundMessage {
   /**
    * A message holding these UTF-8 bytes, which the caller hands over and must never change
    * afterwards.
+   *
+   * @param utf8 the message's UTF-8 bytes
+   * @return a message holding these UTF-8 bytes, which the caller hands over and must never change afterwards
    */
   public static OutboundMessage ofUtf8(byte[] utf8) {
     return new OutboundMessage(Objects.requireNonNull(utf8, "utf8"));
   }
 
-  /** The number of UTF-8 bytes of the message (the frame's payload length). */
+  /**
+   * The number of UTF-8 bytes of the message (the frame's payload length).
+   *
+   * @return the number of UTF-8 bytes of the message (the frame's payload length)
+   */
   public int size() {
     return utf8.length;
   }
 
-  /** A read-only view of the UTF-8 bytes; each call returns an independent position. */
+  /**
+   * A read-only view of the UTF-8 bytes; each call returns an independent position.
+   *
+   * @return a read-only view of the UTF-8 bytes
+   */
   public ByteBuffer payload() {
     return ByteBuffer.wrap(utf8).asReadOnlyBuffer();
   }
 
-  /** The message as text (decodes the bytes; meant for tests and in-memory transports). */
+  /**
+   * The message as text (decodes the bytes; meant for tests and in-memory transports).
+   *
+   * @return the message as text
+   */
   public String text() {
     return new String(utf8, StandardCharsets.UTF_8);
   }

@@ -1,15 +1,13 @@
 package dev.signaling.transport.javawebsocket;
 
+import dev.signaling.core.spi.ConnectionSlots;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * The plain HTTP side of the port: finds the end of a request head, tells a WebSocket upgrade from
- * a plain request, and writes the few answers the protocol defines ({@code /health}, {@code 404}
- * and the refusals). Every answer carries an exact {@code Content-Length} and {@code Connection:
- * close}; the socket is closed after it.
+ * The plain HTTP side of the port: finds the end of a request head and writes the few answers the
+ * protocol defines ({@code /health}, {@code 404} and the refusals). Every answer carries an exact
+ * {@code Content-Length} and {@code Connection: close}; the socket is closed after it.
  */
 final class PlainHttp {
 
@@ -19,13 +17,6 @@ final class PlainHttp {
   static final String HEALTH_PATH = "/health";
 
   private PlainHttp() {}
-
-  /**
-   * What the server needs from a request head.
-   *
-   * @param origins the values of every {@code Origin} header, in order
-   */
-  record Request(String method, String path, boolean upgrade, List<String> origins) {}
 
   /**
    * The index just past the {@code CRLF CRLF} that ends the head in {@code bytes[0, length)}, or
@@ -40,42 +31,8 @@ final class PlainHttp {
     return -1;
   }
 
-  /**
-   * Parses the request line and looks for {@code Upgrade: websocket} and {@code Origin}.
-   *
-   * @return the request, or {@code null} when the request line is malformed
-   */
-  static Request parse(byte[] head, int length) {
-    // ISO-8859-1 maps every byte to one char, so no input can fail to decode.
-    String[] lines = new String(head, 0, length, StandardCharsets.ISO_8859_1).split("\r\n", -1);
-    String[] requestLine = lines[0].split(" ", -1);
-    if (requestLine.length != 3 || requestLine[0].isEmpty() || requestLine[1].isEmpty()
-        || !requestLine[2].startsWith("HTTP/")) {
-      return null;
-    }
-    boolean upgrade = false;
-    List<String> origins = new ArrayList<>(1);
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0) {
-        continue;
-      }
-      String name = lines[i].substring(0, colon).trim();
-      if (name.equalsIgnoreCase("upgrade")) {
-        for (String token : lines[i].substring(colon + 1).split(",")) {
-          upgrade |= token.trim().equalsIgnoreCase("websocket");
-        }
-      } else if (name.equalsIgnoreCase("origin")) {
-        origins.add(lines[i].substring(colon + 1).trim());
-      }
-    }
-    // Only a GET can upgrade (RFC 6455); anything else is plain HTTP and gets our own answer.
-    return new Request(requestLine[0], path(requestLine[1]), upgrade && requestLine[0].equals("GET"),
-        List.copyOf(origins));
-  }
-
   /** The path of a request target, without query or fragment; absolute-form targets included. */
-  private static String path(String target) {
+  static String path(String target) {
     String path = target;
     String lower = target.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
@@ -95,9 +52,9 @@ final class PlainHttp {
   }
 
   /** The answer to a plain (non-upgrade) request, as the protocol's endpoint table says. */
-  static byte[] answer(Request request, boolean shuttingDown) {
+  static byte[] answer(RequestHead request, boolean shuttingDown) {
     boolean head = request.method().equals("HEAD");
-    if ((head || request.method().equals("GET")) && request.path().equals(HEALTH_PATH)) {
+    if ((head || request.method().equals("GET")) && path(request.target()).equals(HEALTH_PATH)) {
       return shuttingDown
           ? response(503, "Service Unavailable", "{\"ok\":false}", !head)
           : response(200, "OK", "{\"ok\":true}", !head);
@@ -105,8 +62,23 @@ final class PlainHttp {
     return response(404, "Not Found", "{\"error\":\"not found\"}", !head);
   }
 
+  /** The answer to a request head that does not parse (RFC 9112), bare line breaks included. */
   static byte[] badRequest() {
     return response(400, "Bad Request", "{\"error\":\"bad request\"}", true);
+  }
+
+  /** The answer to an upgrade attempt that is not complete (see {@link UpgradeCheck}). */
+  static byte[] invalidUpgrade() {
+    return response(400, "Bad Request", "{\"error\":\"invalid websocket upgrade\"}", true);
+  }
+
+  /**
+   * The answer to an upgrade for another protocol version: RFC 6455 §4.2.2 names the version we
+   * speak, and RFC 9110 §15.5.22 wants the protocol in an {@code Upgrade} header.
+   */
+  static byte[] wrongVersion() {
+    return response(426, "Upgrade Required", "{\"error\":\"unsupported websocket version\"}",
+        "Sec-WebSocket-Version: " + UpgradeCheck.VERSION + "\r\nUpgrade: websocket\r\n", "Upgrade, close", true);
   }
 
   static byte[] headTooLarge() {
@@ -118,10 +90,9 @@ final class PlainHttp {
     return response(403, "Forbidden", "{\"error\":\"origin not allowed\"}", true);
   }
 
-  /** The refusal of a WebSocket upgrade: the connection limit is reached, or the server is stopping. */
-  static byte[] unavailable(boolean shuttingDown) {
-    String error = shuttingDown ? "shutting down" : "too many connections";
-    return response(503, "Service Unavailable", "{\"error\":\"" + error + "\"}", true);
+  /** The refusal of a WebSocket upgrade by the connection caps, or while stopping. */
+  static byte[] refusal(ConnectionSlots.Refusal refusal) {
+    return response(refusal.status(), refusal.reasonPhrase(), refusal.body(), true);
   }
 
   /**
@@ -129,11 +100,17 @@ final class PlainHttp {
    * Content-Length} of the body it leaves out, as HTTP requires.
    */
   static byte[] response(int status, String reason, String json, boolean withBody) {
+    return response(status, reason, json, "", "close", withBody);
+  }
+
+  private static byte[] response(int status, String reason, String json, String moreHeaders, String connection,
+      boolean withBody) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
         + "Content-Type: application/json; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"
-        + "Connection: close\r\n"
+        + moreHeaders
+        + "Connection: " + connection + "\r\n"
         + "\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     if (!withBody) {

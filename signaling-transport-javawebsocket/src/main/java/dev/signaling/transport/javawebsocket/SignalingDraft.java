@@ -1,6 +1,10 @@
 package dev.signaling.transport.javawebsocket;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,23 +13,26 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.Opcode;
 import org.java_websocket.exceptions.InvalidDataException;
-import org.java_websocket.exceptions.InvalidFrameException;
-import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.HandshakeBuilder;
 import org.java_websocket.handshake.Handshakedata;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
 
 /**
- * RFC 6455 with the four things the stock draft lacks for us. One instance per connection, copied
- * from the endpoint's {@link #template} when the handshake arrives.
+ * RFC 6455 with what the stock draft lacks for us. One instance per connection, copied from the
+ * endpoint's {@link #template} when the handshake arrives.
  *
  * <ul>
- *   <li>Every frame from a client must be masked (RFC 6455 §5.1); the stock draft accepts
- *       unmasked ones. A {@link MaskCheck} follows the frame headers in the byte stream and fails
- *       the connection with {@code 1002} at the first unmasked one.
- *   <li>The message size limit also holds for fragmented messages: the stock draft checks each
- *       frame, but not the running total of continuation frames (Java-WebSocket #1508), so a
- *       client could make it buffer far more than the limit. We close with {@code 1009} as soon as
- *       the total passes it.
+ *   <li>Received bytes go through a {@link FrameReader} first: the library gets only complete
+ *       frames, a partial frame costs what arrived of it (reserved in the server-wide inbound
+ *       budget), and every header is checked before its payload is kept (unmasked frames {@code
+ *       1002}, sizes {@code 1009}).
+ *   <li>Fragments are kept by a {@link FragmentedMessage}, reserved in the budget, and the library
+ *       gets the whole message; fragmented messages cannot bypass the size limit (Java-WebSocket
+ *       #1508), and empty or tiny fragments trip {@code 1009} long before they cost memory.
+ *   <li>A pong is handed to its socket, whose liveness counts only the echo of its own ping.
+ *   <li>The {@code 101} answer names no library and carries a cached {@code Date}.
  *   <li>Every byte this connection queues for writing (handshake response and frames of any kind:
  *       ours, pings, pongs, close) is added to the connection's {@code queued} counter, which the
  *       socket's channel decrements as bytes reach the socket. That is how {@code queuedBytes()}
@@ -35,26 +42,29 @@ import org.java_websocket.handshake.Handshakedata;
  */
 final class SignalingDraft extends Draft_6455 {
 
-  /** The reason text the library itself uses for a single frame over the limit. */
-  private static final String TOO_BIG = "Payload limit reached.";
+  /** What a socket binds its draft to when the draft is copied for its upgrade. */
+  record Binding(AtomicLong queued, InboundAccount account) {}
+
+  private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   private final int maxMessageBytes;
   private final AtomicLong queued;
-
-  /** Bytes of the fragmented message being received; only the connection's decoder thread. */
-  private long fragmentedBytes;
-
+  private final InboundAccount account;
   /** Only the connection's decoder thread. */
-  private final MaskCheck maskCheck = new MaskCheck();
+  private final FrameReader reader;
+  /** Made at the first fragment: most connections never fragment. Decoder thread only. */
+  private FragmentedMessage message;
 
-  SignalingDraft(int maxMessageBytes, AtomicLong queued) {
+  private SignalingDraft(int maxMessageBytes, Binding binding) {
     super(Collections.emptyList(), maxMessageBytes);
     this.maxMessageBytes = maxMessageBytes;
-    this.queued = queued;
+    this.queued = binding == null ? null : binding.queued();
+    this.account = binding == null ? InboundAccount.NONE : binding.account();
+    this.reader = new FrameReader(account, maxMessageBytes);
   }
 
-  /** The queued-bytes counter of the socket whose upgrade this thread is decoding. */
-  private static final ThreadLocal<AtomicLong> UPGRADING = new ThreadLocal<>();
+  /** The binding of the socket whose upgrade this thread is decoding. */
+  private static final ThreadLocal<Binding> UPGRADING = new ThreadLocal<>();
 
   /**
    * The draft an endpoint offers to every socket. Java-WebSocket keeps the offered drafts for a
@@ -66,9 +76,9 @@ final class SignalingDraft extends Draft_6455 {
     return new SignalingDraft(maxMessageBytes, null);
   }
 
-  /** Runs the decoding of a socket's upgrade request, so that the draft copied in it counts into {@code queued}. */
-  static void bindingUpgrades(AtomicLong queued, Runnable decode) {
-    UPGRADING.set(queued);
+  /** Runs the decoding of a socket's upgrade request, so that the draft copied in it is bound to that socket. */
+  static void bindingUpgrades(Binding binding, Runnable decode) {
+    UPGRADING.set(binding);
     try {
       decode.run();
     } finally {
@@ -78,35 +88,92 @@ final class SignalingDraft extends Draft_6455 {
 
   @Override
   public Draft copyInstance() {
-    AtomicLong counter = queued != null ? queued : UPGRADING.get();
-    if (counter == null) {
+    Binding binding = UPGRADING.get();
+    if (binding == null) {
       throw new IllegalStateException("the draft template is only copied while an upgrade is decoded");
     }
-    return new SignalingDraft(maxMessageBytes, counter);
+    return new SignalingDraft(maxMessageBytes, binding);
   }
 
   @Override
   public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
     // The library passes every received byte through here exactly once, in order.
-    maskCheck.scan(buffer);
-    return super.translateFrame(buffer);
+    try {
+      List<Framedata> frames = null;
+      if (reader.hasPartial()) {
+        ByteBuffer completed = reader.continuePartial(buffer);
+        if (completed == null) {
+          return Collections.emptyList();
+        }
+        frames = super.translateFrame(completed);
+        reader.releaseCompleted();
+      }
+      int from = buffer.position();
+      int end = reader.scan(buffer);
+      if (end > from) {
+        List<Framedata> more = super.translateFrame(buffer.duplicate().position(from).limit(end));
+        if (frames == null) {
+          return more;
+        }
+        frames.addAll(more);
+      }
+      return frames == null ? Collections.emptyList() : frames;
+    } catch (InvalidDataException | RuntimeException e) {
+      drop(); // the connection closes: what it held is given back now
+      throw e;
+    }
   }
 
   @Override
   public void processFrame(WebSocketImpl socket, Framedata frame) throws InvalidDataException {
-    Opcode opcode = frame.getOpcode();
-    boolean continuation = opcode == Opcode.CONTINUOUS;
-    boolean fragment = continuation
-        || (!frame.isFin() && (opcode == Opcode.TEXT || opcode == Opcode.BINARY));
-    if (fragment) {
-      long total = (continuation ? fragmentedBytes : 0) + frame.getPayloadData().remaining();
-      if (total > maxMessageBytes) {
-        fragmentedBytes = 0;
-        throw new LimitExceededException(TOO_BIG, maxMessageBytes);
+    try {
+      if (frame.getOpcode() == Opcode.PONG) {
+        ((SignalingSocket) socket).pong(frame.getPayloadData());
+      } else if (FragmentedMessage.takes(frame, message)) {
+        if (message == null) {
+          message = new FragmentedMessage(account, maxMessageBytes);
+        }
+        frame = message.add(frame);
+        if (frame == null) {
+          return; // a fragment: the message goes on
+        }
       }
-      fragmentedBytes = frame.isFin() ? 0 : total;
+      super.processFrame(socket, frame);
+    } catch (InvalidDataException | RuntimeException e) {
+      drop();
+      throw e;
     }
-    super.processFrame(socket, frame);
+  }
+
+  private void drop() {
+    reader.drop();
+    if (message != null) {
+      message.drop();
+    }
+  }
+
+  @Override
+  public HandshakeBuilder postProcessHandshakeResponseAsServer(ClientHandshake request,
+      ServerHandshakeBuilder response) {
+    // Our own answer rather than the library's: no Server header naming it, Connection: Upgrade
+    // (not an echo of the request's), and a Date formatted once a second, not per handshake.
+    response.setHttpStatusMessage("Switching Protocols");
+    response.put("Upgrade", "websocket");
+    response.put("Connection", "Upgrade");
+    response.put("Sec-WebSocket-Accept", acceptKey(request.getFieldValue("Sec-WebSocket-Key").trim()));
+    response.put("Date", HttpDate.now());
+    return response;
+  }
+
+  /** RFC 6455 §4.2.2: base64 of the SHA-1 of the key and the protocol's GUID. */
+  static String acceptKey(String key) {
+    try {
+      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      byte[] digest = sha1.digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-1", e);
+    }
   }
 
   @Override
@@ -125,58 +192,5 @@ final class SignalingDraft extends Draft_6455 {
       queued.addAndGet(buffer.remaining());
     }
     return buffers;
-  }
-
-  /**
-   * Finds the frame headers in the received byte stream, however it is split into reads, and
-   * refuses a frame whose mask bit is clear. Reads headers only and skips over payloads, so it
-   * costs a few operations per frame.
-   */
-  static final class MaskCheck {
-    /** The header being read: at most 2 + 8 length bytes are needed. */
-    private final byte[] header = new byte[10];
-    private int headerLength;
-    /** Bytes of the current frame (rest of the header's mask key, then payload) still to skip. */
-    private long skip;
-
-    /** Checks the headers that start in {@code bytes[position, limit)}; does not move the position. */
-    void scan(ByteBuffer bytes) throws InvalidFrameException {
-      int i = bytes.position();
-      int end = bytes.limit();
-      while (i < end) {
-        if (skip > 0) {
-          long n = Math.min(skip, end - i);
-          i += (int) n;
-          skip -= n;
-          continue;
-        }
-        header[headerLength++] = bytes.get(i++);
-        if (headerLength == 2 && (header[1] & 0x80) == 0) {
-          throw new InvalidFrameException("unmasked frame from a client");
-        }
-        if (headerLength >= 2 && headerLength == lengthBytes(header[1]) + 2) {
-          skip = 4 + payloadLength();
-          headerLength = 0;
-        }
-      }
-    }
-
-    private static int lengthBytes(byte second) {
-      int length7 = second & 0x7F;
-      return length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
-    }
-
-    private long payloadLength() {
-      int length7 = header[1] & 0x7F;
-      if (length7 < 126) {
-        return length7;
-      }
-      long length = 0;
-      for (int k = 2; k < headerLength; k++) {
-        length = (length << 8) | (header[k] & 0xFF);
-      }
-      // A negative 64-bit length is refused by the library itself; nothing after it is read.
-      return length < 0 ? Long.MAX_VALUE / 2 : length;
-    }
   }
 }

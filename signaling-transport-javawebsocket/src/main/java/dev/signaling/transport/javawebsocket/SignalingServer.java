@@ -6,6 +6,7 @@ import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.cluster.Cluster;
+import dev.signaling.core.spi.AllowedOrigins;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +43,23 @@ import org.slf4j.LoggerFactory;
  * accepts connections; a port already in use fails at once with a {@link SignalingException}.
  * {@link #close()} closes every client with {@code 1001}, stops the threads and frees the port;
  * it is idempotent and returns within a few seconds at most. Thread-safe.
+ *
+ * <p><b>Limits.</b> Besides the hub's, the server enforces at the socket what {@link
+ * SignalingConfig} sets for transports: connections in all and per remote address (upgrades
+ * over them get {@code 503} or {@code 429}), the handshake timeout, the message size (a frame
+ * or a fragmented message over it closes {@code 1009} before its payload is kept), a
+ * server-wide budget for partial messages (a partial message costs what arrived of it; over
+ * the budget, the connections holding the most are closed {@code 1009}), and liveness (only a
+ * pong that echoes the server's ping counts). Malformed requests and incomplete upgrades get
+ * {@code 400}, other WebSocket versions {@code 426}; see {@code docs/protocol.md}.
+ *
+ * <p><b>Failure.</b> If an {@link Error} (say an {@link OutOfMemoryError}) reaches one of the
+ * server's threads, the server does not stay half alive: every client is closed with {@code
+ * 1011}, {@link SignalingListener#serverFailed} is called once, {@code /health} answers {@code
+ * 503} while the server drains, and the server stops itself and frees its port; {@link #close()}
+ * still works and returns once that stop is done. A process that only runs this server should
+ * exit on {@code serverFailed}, so that its supervisor restarts it. A {@link RuntimeException}
+ * met while handling one connection closes that connection only, with {@code 1011}.
  */
 public final class SignalingServer implements AutoCloseable {
 
@@ -79,23 +97,36 @@ public final class SignalingServer implements AutoCloseable {
    * listener.
    *
    * @param port the TCP port, or {@code 0} for an ephemeral one (see {@link #port()})
+   * @return the started server
    * @throws SignalingException if the port cannot be bound
    */
   public static SignalingServer start(int port) {
     return builder().port(port).start();
   }
 
-  /** A builder for a server with its own host, port, configuration or listener. */
+  /**
+   * A builder for a server with its own host, port, configuration or listener.
+   *
+   * @return a builder for a server with its own host, port, configuration or listener
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The port the server listens on (the real one when it was started with port {@code 0}). */
+  /**
+   * The port the server listens on (the real one when it was started with port {@code 0}).
+   *
+   * @return the port the server listens on (the real one when it was started with port {@code 0})
+   */
   public int port() {
     return port;
   }
 
-  /** The host the server was bound to, as given to the builder (default {@code 0.0.0.0}). */
+  /**
+   * The host the server was bound to, as given to the builder (default {@code 0.0.0.0}).
+   *
+   * @return the host the server was bound to, as given to the builder (default {@code 0.0.0.0})
+   */
   public String host() {
     return host;
   }
@@ -103,27 +134,45 @@ public final class SignalingServer implements AutoCloseable {
   /**
    * Where clients connect, e.g. {@code ws://127.0.0.1:3001} ({@code wss://} with TLS); the
    * loopback address when bound to all interfaces.
+   *
+   * @return where clients connect
    */
   public URI webSocketUri() {
     return uri(secure ? "wss" : "ws", null);
   }
 
-  /** The health endpoint, e.g. {@code http://127.0.0.1:3001/health} ({@code https://} with TLS). */
+  /**
+   * The health endpoint, e.g. {@code http://127.0.0.1:3001/health} ({@code https://} with TLS).
+   *
+   * @return the health endpoint
+   */
   public URI healthUri() {
     return uri(secure ? "https" : "http", PlainHttp.HEALTH_PATH);
   }
 
-  /** Whether this server speaks TLS ({@code wss://}, {@code https://}). */
+  /**
+   * Whether this server speaks TLS ({@code wss://}, {@code https://}).
+   *
+   * @return whether this server speaks TLS ({@code wss://}, {@code https://})
+   */
   public boolean isSecure() {
     return secure;
   }
 
-  /** The hub behind this server, to read its state or close it. */
+  /**
+   * The hub behind this server, to read its state or close it.
+   *
+   * @return the hub behind this server, to read its state or close it
+   */
   public SignalingHub hub() {
     return hub;
   }
 
-  /** The registered nodes in registration order: an immutable snapshot. */
+  /**
+   * The registered nodes in registration order: an immutable snapshot.
+   *
+   * @return the registered nodes in registration order
+   */
   public List<Participant> participants() {
     return hub.participants();
   }
@@ -131,7 +180,8 @@ public final class SignalingServer implements AutoCloseable {
   /**
    * Stops the server: {@code /health} answers {@code 503} from now on, every client is closed with
    * {@code 1001 "server shutting down"}, the threads stop and the port is freed. Idempotent;
-   * returns within a bounded time (a few seconds at most, when clients do not read).
+   * returns within a bounded time (a few seconds at most, when clients do not read). After a
+   * failure (see the class comment) it waits for the server's own stop to end.
    */
   @Override
   public void close() {
@@ -203,7 +253,12 @@ public final class SignalingServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** The address to bind: a host name or IP literal. Default {@code 0.0.0.0} (all interfaces). */
+    /**
+     * The address to bind: a host name or IP literal. Default {@code 0.0.0.0} (all interfaces).
+     *
+     * @param host the host
+     * @return this builder
+     */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       if (host.isBlank()) {
@@ -213,7 +268,12 @@ public final class SignalingServer implements AutoCloseable {
       return this;
     }
 
-    /** The TCP port; {@code 0} picks an ephemeral one. Default {@code 3001}. */
+    /**
+     * The TCP port; {@code 0} picks an ephemeral one. Default {@code 3001}.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -222,13 +282,23 @@ public final class SignalingServer implements AutoCloseable {
       return this;
     }
 
-    /** The protocol's policies and limits. Default {@link SignalingConfig#defaults()}. */
+    /**
+     * The protocol's policies and limits. Default {@link SignalingConfig#defaults()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
     public Builder config(SignalingConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** Callbacks on joins and leaves. Default {@link SignalingListener#NONE}. */
+    /**
+     * Callbacks on joins and leaves. Default {@link SignalingListener#NONE}.
+     *
+     * @param listener the listener to call
+     * @return this builder
+     */
     public Builder listener(SignalingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -239,6 +309,9 @@ public final class SignalingServer implements AutoCloseable {
      * RedisCluster.connect("redis://...")} from {@code signaling-cluster-redis}). The server owns
      * it: {@link SignalingServer#close()} leaves the cluster and closes it, and so does a failed
      * {@link #start()}. Default: none, the server runs alone and needs no broker.
+     *
+     * @param cluster the cluster to join
+     * @return this builder
      */
     public Builder cluster(Cluster cluster) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -253,6 +326,7 @@ public final class SignalingServer implements AutoCloseable {
      *
      * @param context an initialized context holding the server's key and certificate, e.g. from
      *     {@code SSLContext.getInstance("TLS")} initialized with a {@code KeyManagerFactory}
+     * @return this builder
      * @throws IllegalArgumentException if the context was never initialized
      */
     public Builder tls(SSLContext context) {
@@ -274,6 +348,8 @@ public final class SignalingServer implements AutoCloseable {
      * Plain HTTP ({@code /health}) is not affected. Default, or when called with no origins: every
      * origin is allowed, as by the reference server.
      *
+     * @param origins the allowed origins
+     * @return this builder
      * @throws IllegalArgumentException naming an entry that is not an origin
      */
     public Builder allowedOrigins(String... origins) {
@@ -285,6 +361,7 @@ public final class SignalingServer implements AutoCloseable {
      * Binds the port and starts serving; returns once connections are accepted (in a cluster:
      * once the server has joined it and read its current membership).
      *
+     * @return the started server
      * @throws SignalingException if the port cannot be bound (the message names it), or the
      *     server does not start
      */
@@ -314,7 +391,7 @@ public final class SignalingServer implements AutoCloseable {
       try {
         // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
         // on another thread; it takes the bound channel as it is.
-        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins);
+        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins, STOP_TIMEOUT_MILLIS);
         endpoint.startAndWait(START_TIMEOUT_MILLIS);
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
         log.info("Signaling server listening on {}:{} ({}; origins: {})", host, local.getPort(),

@@ -1,15 +1,19 @@
 package dev.signaling.transport.javawebsocket;
 
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -21,14 +25,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One accepted TCP connection, in Java-WebSocket's terms. It starts as an HTTP request: the head
- * is buffered until complete, then either handed to the library as a WebSocket upgrade, or
- * answered here as plain HTTP ({@code /health}, {@code 404}) and closed. It also keeps the count
- * of bytes queued but not yet written, and reports the close exactly once.
+ * is buffered until complete (a bare line break is refused at once), then either handed to the
+ * library as a WebSocket upgrade once {@link UpgradeCheck} finds it complete and the connection
+ * caps let it in, or answered here ({@code /health}, {@code 404}, the refusals) and closed: the
+ * library never answers a request itself. An upgraded socket holds a {@link ConnectionSlots.Slot}
+ * until it is closed, and an {@link InboundBudget.Account} from the first time it holds part of
+ * a message (it is the draft's {@link InboundAccount}). It also keeps the count of bytes queued
+ * but not yet written, its liveness ({@link PingCheck}), and reports the close exactly once.
  *
  * <p>Threads: {@link #decode} runs on the connection's decoder thread only; {@link #written} on
- * the selector thread; {@link #closeConnection} on any thread.
+ * the selector thread; {@link #checkLiveness} on the timer; {@link #closeConnection} on any thread.
  */
-final class SignalingSocket extends WebSocketImpl {
+final class SignalingSocket extends WebSocketImpl implements InboundAccount {
 
   private static final Logger log = LoggerFactory.getLogger(SignalingSocket.class);
 
@@ -42,16 +50,17 @@ final class SignalingSocket extends WebSocketImpl {
 
   private enum State { READING_HEAD, UPGRADED, ANSWERED }
 
-  private static final int NO_SLOT = 0;
-  private static final int HOLDS_SLOT = 1;
-  private static final int CLOSED = 2;
+  /** What {@link #slot} holds once the socket is closed: a slot taken later is given back at once. */
+  private static final Object CLOSED = new Object();
 
   final String id;
   final WebSocketConnection connection;
   private final WebSocketEndpoint endpoint;
   private final AtomicLong queued;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean failed = new AtomicBoolean();
+  // Plain fields behind VarHandles rather than Atomic* objects: a socket is kept per connection,
+  // and idle connections are what a server holds most of (docs/performance.md, capacity).
+  private volatile boolean closed;
+  private volatile boolean failed;
 
   // Decoder thread only.
   private State state = State.READING_HEAD;
@@ -59,13 +68,39 @@ final class SignalingSocket extends WebSocketImpl {
   private int headLength;
 
   /**
-   * Whether this socket holds one of the endpoint's connection slots. Atomic because the upgrade
-   * (decoder thread) may take a slot while a handshake timeout closes the socket.
+   * The connection slot this socket holds ({@link ConnectionSlots.Slot}), null before, {@link
+   * #CLOSED} after. Atomic because the upgrade (decoder thread) may take a slot while a handshake
+   * timeout closes the socket.
    */
-  private final AtomicInteger slot = new AtomicInteger(NO_SLOT);
+  private volatile Object slot;
+  /** Its share of the inbound budget, opened when it first holds a partial message. */
+  private volatile InboundBudget.Account account;
+  /** The payload token of the ping awaiting its pong; 0 when none does (see {@link PingCheck}). */
+  private volatile long awaitedPing;
+  /** Whether the last liveness sweep found this socket closing already; the timer only. */
+  private boolean closingAtLastSweep;
   private volatile Future<?> handshakeTimeout;
   /** The close handshake's first close (ours or the peer's), once one began. */
-  private final AtomicReference<Close> firstClose = new AtomicReference<>();
+  private volatile Close firstClose;
+
+  private static final VarHandle CLOSED_FLAG;
+  private static final VarHandle FAILED;
+  private static final VarHandle SLOT;
+  private static final VarHandle FIRST_CLOSE;
+  private static final VarHandle AWAITED_PING;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CLOSED_FLAG = lookup.findVarHandle(SignalingSocket.class, "closed", boolean.class);
+      FAILED = lookup.findVarHandle(SignalingSocket.class, "failed", boolean.class);
+      SLOT = lookup.findVarHandle(SignalingSocket.class, "slot", Object.class);
+      FIRST_CLOSE = lookup.findVarHandle(SignalingSocket.class, "firstClose", Close.class);
+      AWAITED_PING = lookup.findVarHandle(SignalingSocket.class, "awaitedPing", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private record Close(int code, String reason, boolean remote) {}
 
@@ -88,8 +123,6 @@ final class SignalingSocket extends WebSocketImpl {
     return draft;
   }
 
-  // ------------------------------------------------------------------ reading
-
   @Override
   public void decode(ByteBuffer socketBuffer) {
     // The adapter boundary for everything read from this socket: nothing that one connection
@@ -107,7 +140,7 @@ final class SignalingSocket extends WebSocketImpl {
 
   private void readHead(ByteBuffer socketBuffer) {
     // Copy: the library reuses its read buffers as soon as decode returns.
-    int from = headLength - 3;
+    int from = headLength;
     int incoming = socketBuffer.remaining();
     if (headLength + incoming > head.length) {
       head = Arrays.copyOf(head, Math.max(head.length * 2, headLength + incoming));
@@ -115,7 +148,13 @@ final class SignalingSocket extends WebSocketImpl {
     socketBuffer.get(head, headLength, incoming);
     headLength += incoming;
 
-    int end = PlainHttp.endOfHead(head, from, headLength);
+    int end = PlainHttp.endOfHead(head, from - 3, headLength);
+    // Only the head is HTTP: frames may follow it in the same read. A bare line break is refused
+    // now rather than left waiting for a CRLF CRLF that may never come.
+    if (RequestHead.firstBareLineBreak(head, from - 1, end < 0 ? headLength : end) >= 0) {
+      answer(PlainHttp.badRequest());
+      return;
+    }
     if (end < 0 && headLength <= PlainHttp.MAX_HEAD_BYTES) {
       return; // wait for the rest of the head
     }
@@ -123,26 +162,83 @@ final class SignalingSocket extends WebSocketImpl {
       answer(PlainHttp.headTooLarge());
       return;
     }
-    PlainHttp.Request request = PlainHttp.parse(head, end);
+    RequestHead request = RequestHead.parse(head, end);
     if (request == null) {
       answer(PlainHttp.badRequest());
-    } else if (!request.upgrade()) {
+    } else if (!request.isUpgrade()) {
       answer(PlainHttp.answer(request, endpoint.isShuttingDown()));
-    } else if (!endpoint.allowedOrigins().allows(request.origins())) {
+    } else {
+      switch (UpgradeCheck.check(request)) {
+        case INVALID -> answer(PlainHttp.invalidUpgrade());
+        case WRONG_VERSION -> answer(PlainHttp.wrongVersion());
+        case UPGRADE -> upgrade(request);
+      }
+    }
+  }
+
+  /** A complete upgrade: the origin allowlist, then the connection caps, then the library. */
+  private void upgrade(RequestHead request) {
+    if (!endpoint.allowedOrigins().allows(request.values("origin"))) {
       log.debug("Connection {}: upgrade refused with 403, origin not allowed", id);
       answer(PlainHttp.forbiddenOrigin());
-    } else if (!endpoint.admit()) {
-      log.debug("Connection {}: upgrade refused with 503 ({})", id,
-          endpoint.isShuttingDown() ? "shutting down" : "connection limit reached");
-      answer(PlainHttp.unavailable(endpoint.isShuttingDown()));
-    } else if (!slot.compareAndSet(NO_SLOT, HOLDS_SLOT)) {
-      endpoint.releaseSlot(); // closed meanwhile (handshake timeout): nothing to upgrade
-    } else {
-      state = State.UPGRADED;
-      ByteBuffer received = ByteBuffer.wrap(head, 0, headLength);
-      head = null;
-      // The whole head, and any frames that came with it; the draft copied for it counts into queued.
-      SignalingDraft.bindingUpgrades(queued, () -> super.decode(received));
+      return;
+    }
+    InetSocketAddress remote = remoteAddress();
+    ConnectionSlots.Admission admission = endpoint.slots().tryAcquire(remote == null ? null : remote.getAddress());
+    if (admission instanceof ConnectionSlots.Refusal refusal) {
+      log.debug("Connection {}: upgrade refused with {} ({})", id, refusal.status(), refusal.body());
+      answer(PlainHttp.refusal(refusal));
+      return;
+    }
+    if (!SLOT.compareAndSet(this, null, admission)) {
+      ((ConnectionSlots.Slot) admission).close(); // closed meanwhile (handshake timeout)
+      return;
+    }
+    state = State.UPGRADED;
+    ByteBuffer received = ByteBuffer.wrap(head, 0, headLength);
+    head = null;
+    // The whole head, and any frames that came with it; the draft copied for it is bound to this socket.
+    SignalingDraft.bindingUpgrades(new SignalingDraft.Binding(queued, this), () -> super.decode(received));
+  }
+
+  /** Decoder thread: opens the budget account at the first reservation. */
+  @Override
+  public boolean reserve(long bytes) {
+    InboundBudget.Account a = account;
+    if (a == null) {
+      a = endpoint.budget().open(this::shed);
+      account = a;
+      if (closed) {
+        a.close(); // closed meanwhile, perhaps before the close could see the account
+        return false;
+      }
+    }
+    return a.reserve(bytes);
+  }
+
+  @Override
+  public void release(long bytes) {
+    InboundBudget.Account a = account;
+    if (a != null) {
+      a.release(bytes);
+    }
+  }
+
+  /**
+   * The inbound budget sheds this connection (it holds the most of a full budget): closed with
+   * {@code 1009}. May run on another connection's decoder thread: the close runs on the timer.
+   */
+  private void shed() {
+    log.debug("Connection {}: shed to keep the inbound budget", id);
+    endpoint.schedule(() -> connection.abort(CloseFrame.TOOBIG, HeldBytes.OVER_BUDGET), 0);
+  }
+
+  /** The peer's address, or null once the socket is closed. */
+  InetSocketAddress remoteAddress() {
+    try {
+      return getRemoteSocketAddress();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -155,8 +251,6 @@ final class SignalingSocket extends WebSocketImpl {
     outQueue.add(ByteBuffer.wrap(response));
     flushAndClose(CloseFrame.NORMAL, "plain HTTP request answered", false);
   }
-
-  // ------------------------------------------------------------------ writing
 
   /** Bytes queued for this socket and not yet written to it. */
   long queuedBytes() {
@@ -191,13 +285,61 @@ final class SignalingSocket extends WebSocketImpl {
     }
   }
 
+  /** A pong arrived (decoder thread): it answers the ping awaited if it echoes its payload. */
+  void pong(ByteBuffer payload) {
+    long awaited = awaitedPing;
+    if (awaited != 0 && PingCheck.echoes(payload, awaited)) {
+      AWAITED_PING.compareAndSet(this, awaited, 0L);
+    }
+  }
+
+  /**
+   * The liveness sweep's visit (timer thread): an open socket whose last ping is still unanswered
+   * is dropped, another gets a ping with {@code token} (not 0) as its payload; a socket closing
+   * since the last sweep is dropped.
+   */
+  void checkLiveness(long token) {
+    ReadyState state = getReadyState();
+    if (state == ReadyState.OPEN) {
+      if (awaitedPing != 0) {
+        log.debug("Connection {}: no pong to the last ping; dropping it", id);
+        closeConnection(CloseFrame.ABNORMAL_CLOSE, "no pong", false);
+      } else {
+        awaitedPing = token;
+        connection.ping(PingCheck.payload(token));
+      }
+    } else if (state == ReadyState.CLOSING) {
+      if (closingAtLastSweep) {
+        closeConnection(CloseFrame.ABNORMAL_CLOSE, "close handshake not completed", false);
+      }
+      closingAtLastSweep = true;
+    }
+  }
+
+  /**
+   * Closes when the selector no longer writes (it died): the close frame goes straight to the
+   * socket if nothing is queued before it (so that no frame is cut), then the TCP connection is
+   * closed. Best effort: what the socket does not take at once is lost.
+   */
+  void closeDirectly(int code, String reason) {
+    if (isOpen() && queuedBytes() == 0) {
+      byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+      ByteBuffer frame = ByteBuffer.allocate(4 + text.length);
+      frame.put((byte) 0x88).put((byte) (2 + text.length)).putShort((short) code).put(text).flip();
+      try {
+        getChannel().write(frame);
+      } catch (IOException | RuntimeException e) {
+        // gone already
+      }
+    }
+    closeConnection(code, reason, false);
+  }
+
   @Override
   public Draft getDraft() {
     Draft draft = super.getDraft();
     return draft != null ? draft : SERVER_ROLE;
   }
-
-  // ------------------------------------------------------------------ closing
 
   /**
    * Every close handshake starts here, whoever starts it: our close, the library's own (1007,
@@ -205,7 +347,7 @@ final class SignalingSocket extends WebSocketImpl {
    */
   @Override
   public void close(int code, String message, boolean remote) {
-    firstClose.compareAndSet(null, new Close(code, message == null ? "" : message, remote));
+    FIRST_CLOSE.compareAndSet(this, null, new Close(code, message == null ? "" : message, remote));
     super.close(code, message, remote);
   }
 
@@ -217,7 +359,7 @@ final class SignalingSocket extends WebSocketImpl {
    */
   @Override
   public void closeConnection(int code, String message, boolean remote) {
-    if (!closed.compareAndSet(false, true)) {
+    if (!CLOSED_FLAG.compareAndSet(this, false, true)) {
       return;
     }
     try {
@@ -228,11 +370,15 @@ final class SignalingSocket extends WebSocketImpl {
       outQueue.clear();
       queued.set(0);
       cancelHandshakeTimeout();
-      if (slot.getAndSet(CLOSED) == HOLDS_SLOT) {
-        endpoint.releaseSlot(); // before the hub learns of the close, so a new client fits then
+      if (SLOT.getAndSet(this, CLOSED) instanceof ConnectionSlots.Slot held) {
+        held.close(); // before the hub learns of the close, so a new client fits then
+      }
+      InboundBudget.Account a = account;
+      if (a != null) {
+        a.close(); // what this connection held of partial messages counts no more
       }
       endpoint.forget(this);
-      Close handshake = firstClose.get();
+      Close handshake = firstClose;
       if (code == CloseFrame.ABNORMAL_CLOSE && handshake != null) {
         // The TCP connection ended after a close frame went out but before the library marked the
         // close as under way (it sends the frame first): a race in 1.6.0 that turns a clean
@@ -265,7 +411,7 @@ final class SignalingSocket extends WebSocketImpl {
 
   /** Whether this is the first failure of this socket (so that it is logged once). */
   boolean firstFailure() {
-    return failed.compareAndSet(false, true);
+    return FAILED.compareAndSet(this, false, true);
   }
 
   @Override

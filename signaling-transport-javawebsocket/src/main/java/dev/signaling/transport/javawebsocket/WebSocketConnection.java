@@ -4,19 +4,22 @@ import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Future;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.PingFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Connection} over one Java-WebSocket socket, and the bridge that feeds the core's
  * {@link ConnectionHandler} with what the socket receives. Every call into the handler is an
- * adapter boundary: a {@link Throwable} is logged and closes this connection only, with {@code
- * 1011}.
+ * adapter boundary: a {@link RuntimeException} is logged and closes this connection only, with
+ * {@code 1011}; an {@link Error} fails the server ({@link WebSocketEndpoint#failed}).
  */
 final class WebSocketConnection implements Connection {
 
@@ -27,10 +30,13 @@ final class WebSocketConnection implements Connection {
 
   private final SignalingSocket socket;
   private final WebSocketEndpoint endpoint;
-  private final AtomicBoolean closeReported = new AtomicBoolean();
+  /** Whether the close was reported to the handler; set once, through {@link #CLOSE_REPORTED}. */
+  private volatile boolean closeReported;
 
   private volatile HandshakeRequest handshake = HandshakeRequest.none();
   private volatile ConnectionHandler handler;
+  /** The drop that ends an abort's grace period, while pending. */
+  private volatile Future<?> abortTimer;
   /** Set once by the socket when the TCP connection is closed. */
   private volatile Closed closedWith;
 
@@ -39,12 +45,21 @@ final class WebSocketConnection implements Connection {
 
   private record Closed(int code, String reason, boolean remote) {}
 
+  // A VarHandle rather than an AtomicBoolean: one object less per connection.
+  private static final VarHandle CLOSE_REPORTED;
+
+  static {
+    try {
+      CLOSE_REPORTED = MethodHandles.lookup().findVarHandle(WebSocketConnection.class, "closeReported", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   WebSocketConnection(SignalingSocket socket, WebSocketEndpoint endpoint) {
     this.socket = socket;
     this.endpoint = endpoint;
   }
-
-  // ------------------------------------------------------------------ Connection
 
   @Override
   public String id() {
@@ -128,7 +143,9 @@ final class WebSocketConnection implements Connection {
       // Nothing queued, so the close frame goes out at once; the timer bounds the wait in case
       // the peer's receive window is full.
       socket.close(code, reason);
-      endpoint.schedule(() -> socket.closeConnection(code, reason), ABORT_GRACE_MILLIS);
+      // Cancelled when the connection closes sooner, so that the task does not keep the socket
+      // (and whatever it holds) for the whole grace period.
+      abortTimer = endpoint.schedule(() -> socket.closeConnection(code, reason), ABORT_GRACE_MILLIS);
     } else {
       // The close frame would wait behind the backlog: drop the TCP connection. This runs on
       // another thread so that the handler's onClose never re-enters the caller.
@@ -136,12 +153,26 @@ final class WebSocketConnection implements Connection {
     }
   }
 
+  /** Sends a ping with this payload, unless the connection is closing (timer thread). */
+  void ping(byte[] payload) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      try {
+        PingFrame ping = new PingFrame();
+        ping.setPayload(ByteBuffer.wrap(payload));
+        socket.sendFrame(ping);
+      } catch (WebsocketNotConnectedException e) {
+        // closed meanwhile: nothing to check any more
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "WebSocketConnection[" + socket.id + ']';
   }
-
-  // ------------------------------------------------------------------ from the socket
 
   /** The upgrade completed: records what it said, before the hub sees this connection. */
   void opened(HandshakeRequest request) {
@@ -159,6 +190,10 @@ final class WebSocketConnection implements Connection {
   /** Called once when the TCP connection is closed, whatever closed it. */
   void closed(int code, String reason, boolean remote) {
     closedWith = new Closed(code, reason, remote);
+    Future<?> timer = abortTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
     if (handler != null) {
       reportClose();
     }
@@ -167,7 +202,7 @@ final class WebSocketConnection implements Connection {
   private void reportClose() {
     // Both attach() and closed() may get here; volatile writes then reads guarantee that at
     // least one does, and the flag that only one reports.
-    if (!closeReported.compareAndSet(false, true)) {
+    if (!CLOSE_REPORTED.compareAndSet(this, false, true)) {
       return;
     }
     Closed closed = closedWith;

@@ -1,10 +1,12 @@
 package dev.signaling.transport.javawebsocket;
 
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
-import dev.signaling.core.HandshakeRequest;
+import dev.signaling.core.spi.AllowedOrigins;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
@@ -18,11 +20,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * The Java-WebSocket server behind a {@link SignalingServer}: it creates a {@link
  * SignalingSocket} for every accepted connection (over {@link TlsChannel} when TLS is on), hands
  * opened ones to the hub, and owns what the library lacks: the origin allowlist, the connection
- * limit, the handshake timeout, and a sweep that restores lost write demands.
+ * caps ({@link ConnectionSlots}), the server-wide budget for partial messages ({@link
+ * InboundBudget}), the handshake timeout, liveness by answered pings ({@link Liveness}), a sweep
+ * that restores lost write demands, and what happens when an {@link Error} reaches one of its
+ * threads ({@link Failure}).
  */
 final class WebSocketEndpoint extends WebSocketServer {
 
@@ -55,11 +60,13 @@ final class WebSocketEndpoint extends WebSocketServer {
   /** Null for plain TCP. */
   private final SSLContext tls;
   private final AllowedOrigins allowedOrigins;
+  private final ConnectionSlots slots;
+  private final InboundBudget budget;
   private final ScheduledThreadPoolExecutor timer;
   private final Set<SignalingSocket> sockets = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final Failure failure;
   private volatile boolean shuttingDown;
   /** What every socket is offered: one shared template (see {@link SignalingDraft#template}). */
   private final List<Draft> drafts;
@@ -67,13 +74,15 @@ final class WebSocketEndpoint extends WebSocketServer {
   private final ByteBuffer[] writeBatch = CountingChannel.newBatch();
 
   WebSocketEndpoint(ServerSocketChannel boundChannel, SignalingHub hub, SSLContext tls,
-      AllowedOrigins allowedOrigins) {
+      AllowedOrigins allowedOrigins, int stopTimeoutMillis) {
     super(boundChannel);
     this.hub = hub;
     this.config = hub.config();
     this.drafts = List.of(SignalingDraft.template(config.maxMessageBytes()));
     this.tls = tls;
     this.allowedOrigins = allowedOrigins;
+    this.slots = new ConnectionSlots(config);
+    this.budget = new InboundBudget(config);
     int port = getPort();
     this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "signaling-timer-" + port);
@@ -81,9 +90,12 @@ final class WebSocketEndpoint extends WebSocketServer {
       return thread;
     });
     timer.setRemoveOnCancelPolicy(true);
+    this.failure = new Failure(this, hub, boundChannel, stopTimeoutMillis);
+    // The first upgrade should not pay for loading the date formatter's locale data and SHA-1.
+    SignalingDraft.acceptKey(HttpDate.now());
     setReuseAddr(true);
     setTcpNoDelay(true);
-    setConnectionLostTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, config.pingInterval().toSeconds())));
+    setConnectionLostTimeout(0); // replaced by Liveness, which counts only answered pings
     setWebSocketFactory(new Factory());
   }
 
@@ -93,27 +105,32 @@ final class WebSocketEndpoint extends WebSocketServer {
     started.get(timeoutMillis, TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(this::kickStalledWrites, STALL_SWEEP_MILLIS, STALL_SWEEP_MILLIS,
         TimeUnit.MILLISECONDS);
+    long ping = config.pingInterval().toMillis();
+    timer.scheduleAtFixedRate(new Liveness(this, sockets)::sweep, ping, ping, TimeUnit.MILLISECONDS);
   }
 
   /**
    * Stops accepting, closes every connection through the hub ({@code 1001}), stops the library
-   * within {@code timeoutMillis}, then drops whatever is still open.
+   * within {@code timeoutMillis}, then drops whatever is still open. Idempotent: a second call
+   * (after a failure stopped the server, say) waits for the first to end.
    */
   void shutDown(int timeoutMillis) throws InterruptedException {
-    markShuttingDown();
-    try {
-      hub.close();
-    } catch (RuntimeException e) {
-      log.error("Closing the hub failed", e);
-    }
-    try {
-      stop(Math.max(1, timeoutMillis)); // stop(0) would wait without limit
-    } finally {
-      for (SignalingSocket socket : sockets) {
-        socket.closeConnection(CloseFrame.GOING_AWAY, "server shutting down");
+    failure.stopOnce(() -> {
+      markShuttingDown();
+      try {
+        hub.close();
+      } catch (RuntimeException e) {
+        log.error("Closing the hub failed", e);
       }
-      timer.shutdownNow();
-    }
+      try {
+        stop(Math.max(1, timeoutMillis)); // stop(0) would wait without limit
+      } finally {
+        for (SignalingSocket socket : sockets) {
+          socket.closeConnection(CloseFrame.GOING_AWAY, "server shutting down");
+        }
+        timer.shutdownNow();
+      }
+    });
   }
 
   /** The drafts offered to a new socket. */
@@ -124,6 +141,7 @@ final class WebSocketEndpoint extends WebSocketServer {
   /** From now on {@code /health} and new upgrades answer {@code 503}. */
   void markShuttingDown() {
     shuttingDown = true;
+    slots.close();
   }
 
   boolean isShuttingDown() {
@@ -134,23 +152,14 @@ final class WebSocketEndpoint extends WebSocketServer {
     return allowedOrigins;
   }
 
-  /** Takes a connection slot for an upgrade; {@code false} when full or stopping. */
-  boolean admit() {
-    while (!shuttingDown) {
-      int current = admitted.get();
-      if (current >= config.maxConnections()) {
-        return false;
-      }
-      if (admitted.compareAndSet(current, current + 1)) {
-        return true;
-      }
-    }
-    return false;
+  /** The connection caps an upgrade must pass. */
+  ConnectionSlots slots() {
+    return slots;
   }
 
-  /** Gives back a slot taken by {@link #admit()}. */
-  void releaseSlot() {
-    admitted.decrementAndGet();
+  /** The server-wide budget for partial messages; every upgraded socket opens an account. */
+  InboundBudget budget() {
+    return budget;
   }
 
   /** A socket was closed; called once per socket. */
@@ -158,17 +167,46 @@ final class WebSocketEndpoint extends WebSocketServer {
     sockets.remove(socket);
   }
 
-  /** Runs a task on the timer thread after a delay; at once on this thread after shutdown. */
-  void schedule(Runnable task, long delayMillis) {
+  /** The sockets not closed yet. */
+  Set<SignalingSocket> sockets() {
+    return sockets;
+  }
+
+  /**
+   * Runs a task on the timer thread after a delay; at once on this thread after shutdown.
+   *
+   * @return the task's future, to cancel it; null when it ran at once
+   */
+  Future<?> schedule(Runnable task, long delayMillis) {
     try {
-      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      return timer.schedule(() -> guarded(task), delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       task.run();
+      return null;
     }
   }
 
-  /** The adapter boundary's last resort: logs once per socket and closes that socket only. */
+  /** Runs a timer task: what it throws must not vanish in the executor's future. */
+  private void guarded(Runnable task) {
+    try {
+      task.run();
+    } catch (Error e) {
+      failure.fail(e);
+    } catch (RuntimeException e) {
+      log.error("A timer task failed", e);
+    }
+  }
+
+  /**
+   * The adapter boundary's last resort. An {@link Error} means the server cannot go on: {@link
+   * Failure#fail}. Anything else was one connection's trouble: logged once per socket, and that
+   * socket only is closed with {@code 1011}.
+   */
   void failed(SignalingSocket socket, Throwable t) {
+    if (t instanceof Error e) {
+      failure.fail(e);
+      return;
+    }
     if (socket.firstFailure()) {
       log.error("Connection {}: unexpected failure; closing it with 1011", socket.id, t);
     } else {
@@ -180,7 +218,7 @@ final class WebSocketEndpoint extends WebSocketServer {
       } else {
         socket.closeConnection(CloseFrame.UNEXPECTED_CONDITION, "internal error");
       }
-    } catch (Throwable again) {
+    } catch (RuntimeException again) {
       socket.closeConnection(CloseFrame.UNEXPECTED_CONDITION, "internal error");
     }
   }
@@ -201,7 +239,20 @@ final class WebSocketEndpoint extends WebSocketServer {
     }
   }
 
-  // ------------------------------------------------------------------ library callbacks
+  /**
+   * The selector thread: the library's loop, and what escapes it. An {@link Error} that gets out
+   * has already closed the selector, so nothing is written any more: {@link Failure#selectorDied}.
+   */
+  @Override
+  public void run() {
+    failure.selectorThread(Thread.currentThread());
+    try {
+      super.run();
+    } catch (Throwable t) {
+      started.completeExceptionally(t); // if it dies before it ever ran, start() fails at once
+      failure.selectorDied(t);
+    }
+  }
 
   @Override
   public void onStart() {
@@ -238,14 +289,21 @@ final class WebSocketEndpoint extends WebSocketServer {
     // Reported by SignalingSocket.closeConnection, which sees every close.
   }
 
+  /**
+   * Errors the library reports. It wraps an {@link Error} met by one of its worker threads in an
+   * {@code Exception}; with no connection, after the start, it reports that its selector thread
+   * gives up. Both leave the library unable to go on: {@link Failure}. Anything else is one
+   * client's protocol error, for which the library closes that connection.
+   */
   @Override
   public void onError(WebSocket conn, Exception ex) {
-    if (conn == null) {
-      if (!started.completeExceptionally(ex)) {
-        log.error("Server error on port {}", getPort(), ex);
+    if (ex.getCause() instanceof Error e) {
+      failure.fail(e);
+    } else if (conn == null) {
+      if (!started.completeExceptionally(ex) && !shuttingDown) {
+        failure.selectorGaveUp(ex);
       }
     } else {
-      // Protocol errors of one client (bad frames, invalid UTF-8): the library closes it.
       log.debug("Connection {}: {}", ((SignalingSocket) conn).id, ex.toString());
     }
   }
@@ -260,13 +318,7 @@ final class WebSocketEndpoint extends WebSocketServer {
       String name = names.next();
       headers.put(name, List.of(handshake.getFieldValue(name)));
     }
-    InetSocketAddress remote;
-    try {
-      remote = socket.getRemoteSocketAddress();
-    } catch (RuntimeException e) {
-      remote = null; // already closed
-    }
-    return new HandshakeRequest(path.isEmpty() ? "/" : path, query, headers, remote);
+    return new HandshakeRequest(path.isEmpty() ? "/" : path, query, headers, socket.remoteAddress());
   }
 
   /** Creates our sockets and wraps their channels; runs on the selector thread at accept. */
@@ -283,7 +335,7 @@ final class WebSocketEndpoint extends WebSocketServer {
           SignalingSocket.create(WebSocketEndpoint.this, "c" + ids.incrementAndGet());
       sockets.add(socket);
       try {
-        socket.setHandshakeTimeout(timer.schedule(socket::handshakeTimedOut,
+        socket.setHandshakeTimeout(timer.schedule(() -> guarded(socket::handshakeTimedOut),
             config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
       } catch (RejectedExecutionException e) {
         // Shutting down: the socket is dropped with the others.

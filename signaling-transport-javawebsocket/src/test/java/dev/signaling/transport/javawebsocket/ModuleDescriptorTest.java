@@ -44,7 +44,7 @@ class ModuleDescriptorTest {
     });
     assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name)
         .containsExactlyInAnyOrder(
-            "java.base", "dev.signaling.core", "org.java_websocket", "org.slf4j", "com.google.gson");
+            "java.base", "dev.signaling.core", "org.java_websocket", "org.slf4j");
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.signaling.transport.javawebsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The request-head parsing and answers, without sockets. */
@@ -24,44 +23,46 @@ class PlainHttpTest {
     assertThat(PlainHttp.endOfHead(bytes("GET / HTTP/1.1\n\n"), 0, 16)).isEqualTo(-1);
   }
 
+  private static RequestHead parse(String head) {
+    return RequestHead.parse(bytes(head), head.length());
+  }
+
   @Test
-  void parse_findsMethodPathAndUpgrade() {
-    String upgrade = "GET /room?x=1 HTTP/1.1\r\nHost: h\r\nupgrade:  WebSocket \r\nConnection: Upgrade\r\n\r\n";
-    assertThat(PlainHttp.parse(bytes(upgrade), upgrade.length()))
-        .isEqualTo(new PlainHttp.Request("GET", "/room", true, List.of()));
-    String listed = "GET / HTTP/1.1\r\nUpgrade: h2c, websocket\r\n\r\n";
-    assertThat(PlainHttp.parse(bytes(listed), listed.length()).upgrade()).isTrue();
-    String plain = "HEAD /health?x HTTP/1.0\r\n\r\n";
-    assertThat(PlainHttp.parse(bytes(plain), plain.length()))
-        .isEqualTo(new PlainHttp.Request("HEAD", "/health", false, List.of()));
-    String post = "POST / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n";
-    assertThat(PlainHttp.parse(bytes(post), post.length()).upgrade()).as("only GET upgrades").isFalse();
+  void parse_findsMethodTargetAndUpgrade() {
+    RequestHead upgrade = parse("GET /room?x=1 HTTP/1.1\r\nHost: h\r\nupgrade:  WebSocket \r\nConnection: Upgrade\r\n\r\n");
+    assertThat(upgrade.method()).isEqualTo("GET");
+    assertThat(PlainHttp.path(upgrade.target())).isEqualTo("/room");
+    assertThat(upgrade.isUpgrade()).isTrue();
+    assertThat(parse("GET / HTTP/1.1\r\nUpgrade: h2c, websocket\r\n\r\n").isUpgrade()).isTrue();
+    RequestHead plain = parse("HEAD /health?x HTTP/1.0\r\n\r\n");
+    assertThat(plain.method()).isEqualTo("HEAD");
+    assertThat(PlainHttp.path(plain.target())).isEqualTo("/health");
+    assertThat(plain.isUpgrade()).isFalse();
+    assertThat(parse("POST / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n").isUpgrade())
+        .as("an upgrade attempt, to be refused with 400, not plain HTTP").isTrue();
   }
 
   @Test
   void parse_collectsEveryOriginHeader() {
-    String one = "GET / HTTP/1.1\r\nOrigin:  https://app.example.com \r\nUpgrade: websocket\r\n\r\n";
-    assertThat(PlainHttp.parse(bytes(one), one.length()).origins()).containsExactly("https://app.example.com");
-    String two = "GET / HTTP/1.1\r\norigin: https://a.example\r\nORIGIN: https://b.example\r\n\r\n";
-    assertThat(PlainHttp.parse(bytes(two), two.length()).origins())
-        .containsExactly("https://a.example", "https://b.example");
+    assertThat(parse("GET / HTTP/1.1\r\nOrigin:  https://app.example.com \r\nUpgrade: websocket\r\n\r\n")
+        .values("origin")).containsExactly("https://app.example.com");
+    assertThat(parse("GET / HTTP/1.1\r\norigin: https://a.example\r\nORIGIN: https://b.example\r\n\r\n")
+        .values("origin")).containsExactly("https://a.example", "https://b.example");
   }
 
   @Test
   void parse_refusesMalformedRequestLines() {
     for (String head : new String[] {"\r\n\r\n", "GET /\r\n\r\n", "GET  / HTTP/1.1\r\n\r\n", "GET / FTP\r\n\r\n"}) {
-      assertThat(PlainHttp.parse(bytes(head), head.length())).as(head).isNull();
+      assertThat(parse(head)).as(head).isNull();
     }
   }
 
   @Test
   void answers_carryExactContentLength() {
-    String ok = new String(PlainHttp.answer(new PlainHttp.Request("GET", "/health", false, List.of()), false),
-        StandardCharsets.UTF_8);
+    String ok = new String(PlainHttp.answer(parse("GET /health HTTP/1.1\r\n\r\n"), false), StandardCharsets.UTF_8);
     assertThat(ok).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
         + "Content-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}");
-    String stopping = new String(PlainHttp.answer(new PlainHttp.Request("GET", "/health", false, List.of()), true),
-        StandardCharsets.UTF_8);
+    String stopping = new String(PlainHttp.answer(parse("GET /health HTTP/1.1\r\n\r\n"), true), StandardCharsets.UTF_8);
     assertThat(stopping).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
         .contains("Content-Length: 12\r\n").endsWith("\r\n\r\n{\"ok\":false}");
   }

@@ -3,11 +3,15 @@ package dev.signaling.transport.javawebsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signaling.core.ConnectionInfo;
+import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.OutboundMessage;
-import dev.signaling.core.testkit.TestClient;
+import dev.signaling.testkit.RawSocket;
+import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.Waits;
+import dev.signaling.testkit.WebSocketTestClient;
+import dev.signaling.testkit.transport.Wire;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
@@ -54,7 +58,8 @@ class WebSocketConnectionTest {
   }
 
   private SignalingServer start(SignalingConfig config) {
-    server = wire().builder().config(config).listener(listener).start();
+    server = ((JavaWebSocketFactory.Handle) new JavaWebSocketFactory().start(wire().spec().config(config).listener(listener)))
+        .server();
     return server;
   }
 
@@ -110,7 +115,7 @@ class WebSocketConnectionTest {
   @Test
   void closeByClient_isReportedOnce_withItsCode() throws Exception {
     start();
-    JdkTestClient client = wire().connect("client", server.webSocketUri());
+    WebSocketTestClient client = wire().connect("client", server.webSocketUri());
     String id = next(opened).id();
     client.close();
     assertThat(next(closed)).isEqualTo(id + " 1000  by client");
@@ -135,7 +140,7 @@ class WebSocketConnectionTest {
   @Test
   void sendAfterClose_returnsFalse_andTheClientGetsTheCloseFrame() throws Exception {
     start();
-    JdkTestClient client = wire().connect("client", server.webSocketUri());
+    WebSocketTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     assertThat(connection.send(OutboundMessage.ofText("{\"n\":1}"))).isTrue();
     connection.close(4000, "bye");
@@ -150,7 +155,7 @@ class WebSocketConnectionTest {
   @Test
   void abort_withNothingQueued_stillSendsTheCloseFrame() throws Exception {
     start();
-    JdkTestClient client = wire().connect("client", server.webSocketUri());
+    WebSocketTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     connection.abort(1011, "internal error");
     assertThat(client.awaitClose()).isEqualTo(new TestClient.CloseStatus(1011, "internal error"));
@@ -182,7 +187,7 @@ class WebSocketConnectionTest {
   @Test
   void concurrentSends_eachArriveWhole_inPerThreadOrder() throws Exception {
     start();
-    JdkTestClient client = wire().connect("client", server.webSocketUri());
+    WebSocketTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     int threads = 4;
     int perThread = 300;
@@ -218,7 +223,7 @@ class WebSocketConnectionTest {
   @Test
   void queuedBytes_returnsToZero_onceEverythingIsWritten() throws Exception {
     start();
-    JdkTestClient client = wire().connect("client", server.webSocketUri());
+    WebSocketTestClient client = wire().connect("client", server.webSocketUri());
     WebSocketConnection connection = onlyConnection();
     for (int i = 0; i < 100; i++) {
       connection.send(OutboundMessage.ofText("{\"i\":" + i + "}"));
@@ -228,11 +233,7 @@ class WebSocketConnectionTest {
     }
     // The selector counts the bytes down right after writing them, which may be a moment after
     // the client read them: wait for it, bounded.
-    long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-    while (connection.queuedBytes() != 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(connection.queuedBytes()).isZero();
+    Waits.until("queued bytes back to zero", () -> connection.queuedBytes() == 0);
     client.close();
   }
 
@@ -252,11 +253,7 @@ class WebSocketConnectionTest {
       for (int i = 0; i < messages; i++) {
         assertThat(client.readFrame().text()).as("message %d", i).isEqualTo(message(i, size));
       }
-      long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-      while (connection.queuedBytes() != 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(connection.queuedBytes()).isZero();
+      Waits.until("queued bytes back to zero", () -> connection.queuedBytes() == 0);
     }
   }
 
@@ -268,7 +265,7 @@ class WebSocketConnectionTest {
   @Test
   void aFrameQueuedWithoutWriteDemand_isStillWritten() throws Exception {
     start();
-    JdkTestClient client = wire().connect("client", server.webSocketUri());
+    WebSocketTestClient client = wire().connect("client", server.webSocketUri());
     SignalingSocket socket = onlySocket();
     // What Java-WebSocket's lost write demand leaves behind: a frame in the queue while the
     // selector only watches for reads. Only the endpoint's periodic sweep can get it out.

@@ -108,7 +108,7 @@ final class Listeners {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
+        .childOption(ChannelOption.RECVBUF_ALLOCATOR, READS)
         .childHandler(new ChannelSetup(state));
     if (loops.epoll()) {
       bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);

@@ -80,23 +80,36 @@ public final class SignalingServer implements AutoCloseable {
    * listener.
    *
    * @param port the TCP port, or {@code 0} for an ephemeral one (see {@link #port()})
+   * @return the started server
    * @throws SignalingException if the port cannot be bound
    */
   public static SignalingServer start(int port) {
     return builder().port(port).start();
   }
 
-  /** A builder for a server with its own host, port, configuration or listener. */
+  /**
+   * A builder for a server with its own host, port, configuration or listener.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The port the server listens on (the real one when it was started with port {@code 0}). */
+  /**
+   * The port the server listens on.
+   *
+   * @return the bound port (the real one when the server was started with port {@code 0})
+   */
   public int port() {
     return port;
   }
 
-  /** The host the server was bound to, as given to the builder (default {@code 0.0.0.0}). */
+  /**
+   * The host the server was bound to.
+   *
+   * @return the host as given to the builder (default {@code 0.0.0.0})
+   */
   public String host() {
     return host;
   }
@@ -104,27 +117,45 @@ public final class SignalingServer implements AutoCloseable {
   /**
    * Where clients connect, e.g. {@code ws://127.0.0.1:3001} ({@code wss://} with TLS); the
    * loopback address when bound to all interfaces.
+   *
+   * @return where clients connect
    */
   public URI webSocketUri() {
     return uri(secure ? "wss" : "ws", null);
   }
 
-  /** The health endpoint, e.g. {@code http://127.0.0.1:3001/health} ({@code https://} with TLS). */
+  /**
+   * The health endpoint, e.g. {@code http://127.0.0.1:3001/health} ({@code https://} with TLS).
+   *
+   * @return the health endpoint's URI
+   */
   public URI healthUri() {
     return uri(secure ? "https" : "http", HttpAnswers.HEALTH_PATH);
   }
 
-  /** Whether this server speaks TLS ({@code wss://}, {@code https://}). */
+  /**
+   * Whether this server speaks TLS ({@code wss://}, {@code https://}).
+   *
+   * @return {@code true} when the builder was given a TLS context
+   */
   public boolean isSecure() {
     return secure;
   }
 
-  /** The hub behind this server, to read its state or close it. */
+  /**
+   * The hub behind this server, to read its state or close it.
+   *
+   * @return the hub
+   */
   public SignalingHub hub() {
     return hub;
   }
 
-  /** The registered nodes in registration order: an immutable snapshot. */
+  /**
+   * The registered nodes in registration order.
+   *
+   * @return an immutable snapshot
+   */
   public List<Participant> participants() {
     return hub.participants();
   }
@@ -233,7 +264,12 @@ public final class SignalingServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** The address to bind: a host name or IP literal. Default {@code 0.0.0.0} (all interfaces). */
+    /**
+     * The address to bind: a host name or IP literal. Default {@code 0.0.0.0} (all interfaces).
+     *
+     * @param host the host
+     * @return this builder
+     */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       if (host.isBlank()) {
@@ -243,7 +279,12 @@ public final class SignalingServer implements AutoCloseable {
       return this;
     }
 
-    /** The TCP port; {@code 0} picks an ephemeral one. Default {@code 3001}. */
+    /**
+     * The TCP port; {@code 0} picks an ephemeral one. Default {@code 3001}.
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -252,13 +293,23 @@ public final class SignalingServer implements AutoCloseable {
       return this;
     }
 
-    /** The protocol's policies and limits. Default {@link SignalingConfig#defaults()}. */
+    /**
+     * The protocol's policies and limits. Default {@link SignalingConfig#defaults()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
     public Builder config(SignalingConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** Callbacks on joins and leaves. Default {@link SignalingListener#NONE}. */
+    /**
+     * Callbacks on joins and leaves. Default {@link SignalingListener#NONE}.
+     *
+     * @param listener the listener to call
+     * @return this builder
+     */
     public Builder listener(SignalingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -269,6 +320,9 @@ public final class SignalingServer implements AutoCloseable {
      * RedisCluster.connect("redis://...")} from {@code signaling-cluster-redis}). The server owns
      * it: {@link SignalingServer#close()} leaves the cluster and closes it, and so does a failed
      * {@link #start()}. Default: none, the server runs alone and needs no broker.
+     *
+     * @param cluster the cluster to join
+     * @return this builder
      */
     public Builder cluster(Cluster cluster) {
       this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -283,6 +337,7 @@ public final class SignalingServer implements AutoCloseable {
      *
      * @param context an initialized context holding the server's key and certificate, e.g. from
      *     {@code SSLContext.getInstance("TLS")} initialized with a {@code KeyManagerFactory}
+     * @return this builder
      * @throws IllegalArgumentException if the context was never initialized
      */
     public Builder tls(SSLContext context) {
@@ -304,6 +359,8 @@ public final class SignalingServer implements AutoCloseable {
      * Plain HTTP ({@code /health}) is not affected. Default, or when called with no origins: every
      * origin is allowed, as by the reference server.
      *
+     * @param origins the allowed origins
+     * @return this builder
      * @throws IllegalArgumentException naming an entry that is not an origin
      */
     public Builder allowedOrigins(String... origins) {
@@ -315,6 +372,7 @@ public final class SignalingServer implements AutoCloseable {
      * Binds the port and starts serving; returns once connections are accepted (in a cluster:
      * once the server has joined it and read its current membership).
      *
+     * @return the started server
      * @throws SignalingException if the port cannot be bound (the message names it), or the
      *     server does not start
      */

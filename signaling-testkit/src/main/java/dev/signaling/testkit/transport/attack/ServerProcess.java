@@ -1,0 +1,151 @@
+package dev.signaling.testkit.transport.attack;
+
+import dev.signaling.core.ConnectionInfo;
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingHub;
+import dev.signaling.core.SignalingListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * The child's side of a {@link ForkedServer}: a transport's main class calls {@link #serve} with
+ * a way to start its server, and this class does the rest: it turns the {@code key=value}
+ * arguments into a {@link SignalingConfig}, starts the server, prints {@code READY <port>} and
+ * answers commands on standard input until {@code quit} or end of input: {@code heap}, {@code
+ * connections}, {@code await-connections <at most> <millis>} (waits until the hub has at most that
+ * many connections, then answers as {@code connections}), {@code closes} (the hub's count of
+ * closes by code), {@code quit}.
+ *
+ * <p>Settings (each optional; durations as {@code 300ms} or {@code 2s}): {@code maxMessageBytes},
+ * {@code maxConnections}, {@code maxConnectionsPerAddress}, {@code maxTotalPartialBytes}, {@code
+ * maxQueuedBytes}, {@code maxTotalQueuedBytes}, {@code handshakeTimeout}, {@code pingInterval},
+ * {@code registerTimeout}, {@code membershipInterval}, {@code rateLimit} ({@code perSecond/burst},
+ * or {@code off}).
+ */
+public final class ServerProcess {
+
+  /** A server the child runs. */
+  public interface Running extends AutoCloseable {
+    /** Its port on {@code 127.0.0.1}. */
+    int port();
+
+    /** Its hub. */
+    SignalingHub hub();
+
+    @Override
+    void close();
+  }
+
+  private ServerProcess() {}
+
+  /**
+   * Starts the server that {@code start} builds from the settings in {@code args} and a listener
+   * (which the server must use), then serves commands.
+   */
+  public static void serve(String[] args, BiFunction<SignalingConfig, SignalingListener, Running> start)
+      throws IOException {
+    Object connectionsChanged = new Object();
+    SignalingListener listener = new SignalingListener() {
+      @Override
+      public void connectionClosed(ConnectionInfo connection, int code, String reason, boolean remote) {
+        synchronized (connectionsChanged) {
+          connectionsChanged.notifyAll();
+        }
+      }
+    };
+    Running server = start.apply(config(args), listener);
+    System.out.println("READY " + server.port());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    try {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        String[] words = line.trim().split(" ");
+        switch (words[0]) {
+          case "heap" -> System.out.println("HEAP " + heapAfterGc());
+          case "connections" -> System.out.println("CONNECTIONS " + server.hub().connectionCount());
+          case "await-connections" -> {
+            int atMost = Integer.parseInt(words[1]);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[2]));
+            synchronized (connectionsChanged) {
+              while (server.hub().connectionCount() > atMost && System.nanoTime() < deadline) {
+                TimeUnit.NANOSECONDS.timedWait(connectionsChanged, deadline - System.nanoTime());
+              }
+            }
+            System.out.println("CONNECTIONS " + server.hub().connectionCount());
+          }
+          case "closes" -> System.out.println("CLOSES " + server.hub().metrics().closes());
+          case "quit" -> {
+            return;
+          }
+          default -> System.out.println("UNKNOWN " + line);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.close();
+      System.out.println("BYE");
+      System.exit(0); // a wedged server's threads must not keep the child alive
+    }
+  }
+
+  private static long heapAfterGc() {
+    // Twice: objects with finalizers or references queued by the first need a second pass.
+    System.gc();
+    System.gc();
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  /** The configuration that {@code key=value} arguments describe. */
+  public static SignalingConfig config(String[] args) {
+    SignalingConfig.Builder b = SignalingConfig.builder();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("not key=value: " + arg);
+      }
+      String key = arg.substring(0, eq);
+      String value = arg.substring(eq + 1);
+      switch (key) {
+        case "maxMessageBytes" -> b.maxMessageBytes(Integer.parseInt(value));
+        case "maxConnections" -> b.maxConnections(Integer.parseInt(value));
+        case "maxConnectionsPerAddress" -> b.maxConnectionsPerAddress(Integer.parseInt(value));
+        case "maxTotalPartialBytes" -> b.maxTotalPartialBytes(Long.parseLong(value));
+        case "maxQueuedBytes" -> b.maxQueuedBytes(Long.parseLong(value));
+        case "maxTotalQueuedBytes" -> b.maxTotalQueuedBytes(Long.parseLong(value));
+        case "handshakeTimeout" -> b.handshakeTimeout(duration(value));
+        case "pingInterval" -> b.pingInterval(duration(value));
+        case "registerTimeout" -> b.registerTimeout(duration(value));
+        case "membershipInterval" -> b.membershipInterval(duration(value));
+        case "rateLimit" -> {
+          if (value.equals("off")) {
+            b.noRateLimit();
+          } else {
+            String[] parts = value.split("/");
+            b.rateLimit(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown setting: " + key);
+      }
+    }
+    return b.build();
+  }
+
+  /** {@code 300ms}, {@code 2s}. */
+  static Duration duration(String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    if (v.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+    }
+    if (v.endsWith("s")) {
+      return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+    }
+    throw new IllegalArgumentException("a duration is 300ms or 2s: " + value);
+  }
+}
