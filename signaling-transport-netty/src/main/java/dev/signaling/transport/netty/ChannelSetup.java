@@ -17,7 +17,7 @@ import javax.net.ssl.SSLEngine;
 /**
  * Composes every connection's pipeline, in the two shapes it has.
  *
- * <p>Until the upgrade: {@code [tls: SslHandler] → deadline: HandshakeDeadline → http-decoder:
+ * <p>Until the upgrade: {@code [tls: SslHandler] → deadline: HandshakeDeadline → head: HeadCheck (until the head has passed) → http-decoder:
  * HttpRequestDecoder → http-encoder: HttpResponseEncoder → http: HttpGate}.
  *
  * <p>After it ({@link #upgraded}): {@code [tls] → wsencoder: WebSocket13FrameEncoder → wsdecoder:
@@ -28,9 +28,6 @@ import javax.net.ssl.SSLEngine;
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
 
-  /** Longest request line, and longest header section, of a request head. */
-  static final int MAX_HEAD_BYTES = 8 * 1024;
-
   private final ServerState server;
   private final SignalingConfig config;
   private final HttpDecoderConfig httpConfig;
@@ -40,8 +37,8 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     this.server = server;
     this.config = server.config;
     this.httpConfig = new HttpDecoderConfig()
-        .setMaxInitialLineLength(MAX_HEAD_BYTES)
-        .setMaxHeaderSize(MAX_HEAD_BYTES)
+        .setMaxInitialLineLength(HeadCheck.MAX_HEAD_BYTES) // HeadCheck limits the two together
+        .setMaxHeaderSize(HeadCheck.MAX_HEAD_BYTES)
         .setChunkedSupported(false);
     this.webSocketConfig = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(config.maxMessageBytes()) // 1009 from the header, before the payload
@@ -65,6 +62,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
       pipeline.addLast("tls", tls);
     }
     pipeline.addLast("deadline", new HandshakeDeadline(config.handshakeTimeout().toNanos()));
+    pipeline.addLast("head", new HeadCheck());
     pipeline.addLast("http-decoder", new HttpRequestDecoder(httpConfig));
     pipeline.addLast("http-encoder", new HttpResponseEncoder());
     pipeline.addLast("http", new HttpGate(server, this));

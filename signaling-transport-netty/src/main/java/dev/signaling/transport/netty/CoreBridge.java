@@ -39,6 +39,10 @@ final class CoreBridge extends ChannelInboundHandlerAdapter {
     this.account = account;
   }
 
+  NettyConnection connection() {
+    return connection;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ConnectionHandler handler = connection.handler();

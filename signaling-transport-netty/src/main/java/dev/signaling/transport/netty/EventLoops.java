@@ -10,6 +10,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The event loops of one server and the kind of socket they drive: Linux's epoll when Netty's
@@ -25,12 +31,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 record EventLoops(EventLoopGroup group, Class<? extends ServerChannel> serverChannel, boolean epoll, int threads) {
 
-  /** Loops for a server on {@code port} (for the threads' names), one per core. */
-  static EventLoops create(int port) {
-    return create(port, Runtime.getRuntime().availableProcessors(), true);
+  /** How the loops' threads are named: this, the port, then Netty's pool and thread numbers. */
+  private static final String THREAD_PREFIX = "signaling-netty-io-";
+
+  /** Whether {@code thread} is an event loop of a server of this transport. */
+  static boolean isEventLoopThread(Thread thread) {
+    return thread.getName().startsWith(THREAD_PREFIX);
   }
 
-  /** Loops of the given kind; epoll only when it is available. */
+  /** {@code threads} loops for a server on {@code port} (for the threads' names); epoll only when it is available. */
   static EventLoops create(int port, int threads, boolean preferEpoll) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be > 0: " + threads);
@@ -39,9 +48,28 @@ record EventLoops(EventLoopGroup group, Class<? extends ServerChannel> serverCha
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     // Daemon threads: a server an application forgot to close never keeps its JVM alive.
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-        new DefaultThreadFactory("signaling-netty-" + port, true), io);
+        new DefaultThreadFactory(THREAD_PREFIX + port, true), io);
     return new EventLoops(
         group, epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, epoll, threads);
+  }
+
+  /**
+   * Waits until every loop has run what it had to do when this was called (its pending I/O
+   * events and tasks), or until the timeout.
+   */
+  void settle(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    List<Future<?>> passes = new ArrayList<>();
+    for (EventExecutor loop : group) {
+      try {
+        passes.add(loop.submit(() -> { }));
+      } catch (RejectedExecutionException e) {
+        // a loop that stopped has nothing left to do
+      }
+    }
+    for (Future<?> pass : passes) {
+      pass.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
   }
 
   /** How many listening sockets to bind: one per loop with epoll, one with NIO. */

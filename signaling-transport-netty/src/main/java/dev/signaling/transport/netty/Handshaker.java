@@ -3,10 +3,17 @@ package dev.signaling.transport.netty;
 import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.util.AsciiString;
+import java.util.Date;
 import java.util.List;
 
 /**
@@ -17,6 +24,9 @@ import java.util.List;
  */
 final class Handshaker extends WebSocketServerHandshaker13 {
 
+  private static final AsciiString DATE = AsciiString.cached("Date");
+  private static final AsciiString ACCEPT = AsciiString.cached("Sec-WebSocket-Accept");
+
   private final WebSocketDecoderConfig config;
   private final InboundBudget.Account account;
 
@@ -24,6 +34,22 @@ final class Handshaker extends WebSocketServerHandshaker13 {
     super(uri, null, config);
     this.config = config;
     this.account = account;
+  }
+
+  /**
+   * Netty's {@code 101}, spelled as the protocol documents it: the usual capitals, a {@code Date},
+   * no other header (no subprotocol is ever chosen, and nothing names the software).
+   */
+  @Override
+  protected FullHttpResponse newHandshakeResponse(FullHttpRequest request, HttpHeaders headers) {
+    FullHttpResponse response = super.newHandshakeResponse(request, headers);
+    String accept = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+    response.headers().clear()
+        .add(HttpAnswers.CONNECTION, HttpAnswers.UPGRADE)
+        .add(DATE, DateFormatter.format(new Date()))
+        .add(ACCEPT, accept)
+        .add(HttpAnswers.UPGRADE, HttpAnswers.WEBSOCKET);
+    return response;
   }
 
   @Override

@@ -21,10 +21,13 @@ final class HttpAnswers {
   // Spelled as the other transport writes them (Netty's own constants are lower case).
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
   private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
-  private static final AsciiString CONNECTION = AsciiString.cached("Connection");
+  static final AsciiString CONNECTION = AsciiString.cached("Connection");
   private static final AsciiString WEBSOCKET_VERSION = AsciiString.cached("Sec-WebSocket-Version");
   private static final AsciiString JSON = AsciiString.cached("application/json; charset=utf-8");
   private static final AsciiString CLOSE = AsciiString.cached("close");
+  static final AsciiString UPGRADE = AsciiString.cached("Upgrade");
+  static final AsciiString WEBSOCKET = AsciiString.cached("websocket");
+  private static final AsciiString UPGRADE_CLOSE = AsciiString.cached("Upgrade, close");
 
   private HttpAnswers() {}
 
@@ -43,11 +46,20 @@ final class HttpAnswers {
     return response(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"bad request\"}", true);
   }
 
+  /** An incomplete or malformed WebSocket upgrade (RFC 6455 section 4.2.1). */
+  static FullHttpResponse invalidUpgrade() {
+    return response(HttpResponseStatus.BAD_REQUEST, "{\"error\":\"invalid websocket upgrade\"}", true);
+  }
+
   /** A WebSocket upgrade for a version other than 13 (RFC 6455 section 4.4). */
   static FullHttpResponse unsupportedVersion() {
     FullHttpResponse response =
-        response(HttpResponseStatus.UPGRADE_REQUIRED, "{\"error\":\"unsupported WebSocket version\"}", true);
-    response.headers().add(WEBSOCKET_VERSION, "13");
+        response(HttpResponseStatus.UPGRADE_REQUIRED, "{\"error\":\"unsupported websocket version\"}", true);
+    response.headers()
+        .remove(CONNECTION)
+        .add(WEBSOCKET_VERSION, "13")
+        .add(UPGRADE, WEBSOCKET)
+        .add(CONNECTION, UPGRADE_CLOSE);
     return response;
   }
 

@@ -59,7 +59,7 @@ final class HttpGate extends SimpleChannelInboundHandler<HttpObject> {
     }
     switch (UpgradeCheck.of(request)) {
       case PLAIN -> answer(ctx, HttpAnswers.plain(request.method().name(), request.uri(), server.isShuttingDown()));
-      case MALFORMED -> answer(ctx, HttpAnswers.badRequest());
+      case INVALID -> answer(ctx, HttpAnswers.invalidUpgrade());
       case WRONG_VERSION -> answer(ctx, HttpAnswers.unsupportedVersion());
       case UPGRADE -> upgrade(ctx, request);
     }

@@ -49,7 +49,7 @@ final class Listeners {
   private Listeners() {}
 
   static SignalingServer start(String host, int port, SignalingConfig config, SignalingListener listener,
-      Cluster cluster, SSLContext tls, AllowedOrigins allowedOrigins) {
+      Cluster cluster, SSLContext tls, AllowedOrigins allowedOrigins, boolean preferEpoll) {
     InetSocketAddress free;
     try {
       free = probe(host, port);
@@ -64,7 +64,7 @@ final class Listeners {
         : SignalingHub.create(config, listener, cluster); // owns the cluster from here on
     EventLoops loops = null;
     try {
-      loops = EventLoops.create(free.getPort());
+      loops = EventLoops.create(free.getPort(), Runtime.getRuntime().availableProcessors(), preferEpoll);
       ServerState state = new ServerState(hub, tls, allowedOrigins);
       List<Channel> listeners = bind(loops, state, host, free.getPort());
       log.info("Signaling server listening on {}:{} ({}; Netty {}, {} event loops, {} listening sockets; origins: {})",

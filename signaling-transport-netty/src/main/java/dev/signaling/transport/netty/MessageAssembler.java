@@ -3,6 +3,7 @@ package dev.signaling.transport.netty;
 import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -54,14 +55,20 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
     try {
       ByteBuf content = frame.content();
       if (frame instanceof ContinuationWebSocketFrame) {
-        if (partial != null && charge(ctx, content.readableBytes())) {
-          partial.writeBytes(content);
+        // Netty's decoder lets a continuation through only after a first fragment, so there is
+        // a partial message here; every fragment is charged all the same.
+        if (charge(ctx, content.readableBytes())) {
+          if (partial != null) {
+            partial.writeBytes(content);
+          }
           if (frame.isFinalFragment()) {
             ByteBuf whole = partial;
             partial = null;
             account.release(charged);
             charged = 0;
-            deliver(ctx, partialIsText, whole);
+            if (whole != null) {
+              deliver(ctx, partialIsText, whole);
+            }
           }
         }
       } else if (frame.isFinalFragment()) {
@@ -70,7 +77,10 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
         charged = 0;
         if (charge(ctx, content.readableBytes())) {
           partialIsText = frame instanceof TextWebSocketFrame;
-          partial = ctx.alloc().heapBuffer(content.readableBytes(), maxMessageBytes);
+          // Unpooled: a fragmented message is rare, and its memory goes back when it is done
+          // rather than stay cached in the pool's chunks (a crowd of hoarders would leave the
+          // heap full of them).
+          partial = Unpooled.buffer(content.readableBytes(), maxMessageBytes);
           partial.writeBytes(content);
         }
       }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ final class NettyConnection implements Connection {
 
   private static final AtomicLongFieldUpdater<NettyConnection> QUEUED =
       AtomicLongFieldUpdater.newUpdater(NettyConnection.class, "queued");
+  private static final AtomicIntegerFieldUpdater<NettyConnection> PENDING_TASKS =
+      AtomicIntegerFieldUpdater.newUpdater(NettyConnection.class, "pendingTasks");
 
   private final Channel channel;
   private final String id;
@@ -49,6 +52,8 @@ final class NettyConnection implements Connection {
 
   private volatile ConnectionHandler handler;
   private volatile long queued;
+  /** Writes handed to the event loop as tasks that have not run yet. */
+  private volatile int pendingTasks;
   /** No more sends: close or abort was called. Guarded by this, so no frame follows our close frame. */
   private boolean closing;
 
@@ -97,16 +102,44 @@ final class NettyConnection implements Connection {
     }
   }
 
+  /**
+   * Hands a frame to the channel, behind every frame handed over before it (called under this
+   * connection's monitor, from any thread). Netty runs a write from another thread as a task on the
+   * event loop, but a write on the loop itself at once: so while frames from other threads wait in
+   * the loop's queue, a frame from the loop (the core draining its outbox on {@code onWritable}, a
+   * sender on the same loop) queues behind them as a task too, rather than overtake them.
+   */
   private boolean write(ByteBuf frame) {
     int bytes = frame.readableBytes();
     QUEUED.addAndGet(this, bytes);
-    channel.writeAndFlush(frame, new CountedWrite(this, bytes));
+    CountedWrite promise = new CountedWrite(this, bytes);
+    if (pendingTasks == 0 && channel.eventLoop().inEventLoop()) {
+      channel.writeAndFlush(frame, promise);
+      return true;
+    }
+    PENDING_TASKS.incrementAndGet(this);
+    try {
+      channel.eventLoop().execute(() -> {
+        PENDING_TASKS.decrementAndGet(this);
+        channel.writeAndFlush(frame, promise);
+      });
+    } catch (RejectedExecutionException e) {
+      PENDING_TASKS.decrementAndGet(this);
+      frame.release(); // the loops are stopped: the channel is closed already
+      written(bytes);
+    }
     return true;
   }
 
   @Override
   public long queuedBytes() {
     return Math.max(0, queued);
+  }
+
+  /** Whether nothing at all is held for this connection: no bytes of ours, nothing in the channel's buffer. */
+  boolean holdsNothing() {
+    var buffer = channel.unsafe().outboundBuffer();
+    return queued == 0 && (buffer == null || buffer.isEmpty());
   }
 
   /** The socket took {@code bytes} of ours, or they were dropped with the channel (event loop). */

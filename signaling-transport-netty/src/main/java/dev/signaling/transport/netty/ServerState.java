@@ -9,6 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -84,9 +86,21 @@ final class ServerState {
     log.error("Fatal error in the Netty transport; the signaling server closes itself", error);
     markShuttingDown();
     hub.fail(error);
-    Thread closer = new Thread(onFatal, "signaling-netty-fatal-close");
+    Thread closer = new Thread(onFatal, "signaling-fatal-close");
     closer.setDaemon(true);
     closer.start();
+  }
+
+  /** The upgraded connections open now. */
+  List<NettyConnection> openConnections() {
+    List<NettyConnection> open = new ArrayList<>();
+    for (Channel channel : channels) {
+      CoreBridge bridge = channel.pipeline().get(CoreBridge.class);
+      if (bridge != null) {
+        open.add(bridge.connection());
+      }
+    }
+    return open;
   }
 
   /** Remembers an accepted channel until it closes. */

@@ -172,7 +172,7 @@ public final class SignalingServer implements AutoCloseable {
     }
     if (onOwnEventLoop()) {
       // The close waits for the event loops, so it cannot run on one of them.
-      Thread closer = new Thread(this::shutDown, "signaling-netty-close-" + port);
+      Thread closer = new Thread(this::shutDown, "signaling-close-" + port);
       closer.setDaemon(true);
       closer.start();
     } else {
@@ -182,25 +182,39 @@ public final class SignalingServer implements AutoCloseable {
 
   private void shutDown() {
     state.markShuttingDown();
+    // Connections the kernel completed before now are accepted (first pass) and registered with
+    // their loops (second pass), so they get the same close as every other, not a reset when the
+    // listening sockets close under them.
+    loops.settle(STOP_TIMEOUT_MILLIS);
+    loops.settle(STOP_TIMEOUT_MILLIS);
     try {
       hub.close(); // 1001 to every client, behind what is already queued for it
     } catch (RuntimeException e) {
       log.error("Closing the hub failed", e);
     }
-    for (Channel channel : state.channels) {
-      if (channel.pipeline().get("core") == null) {
-        channel.close(); // still in its HTTP request or TLS handshake: dropped without an answer
-      }
-    }
+    closeUnupgraded();
     state.channels.newCloseFuture().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
     state.channels.close().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
     for (Channel listener : listeners) {
       listener.close().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
     }
+    // What was accepted meanwhile is registered now: a loop that stops closes only the channels
+    // registered with it, so a registration still queued then would leave its socket open.
+    loops.settle(STOP_TIMEOUT_MILLIS);
+    closeUnupgraded();
     state.frames.close();
     loops.group().shutdownGracefully(0, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(2 * STOP_TIMEOUT_MILLIS);
     log.info("Signaling server on {}:{} stopped", host, port);
+  }
+
+  /** Drops, without an answer, the connections still in their HTTP request or TLS handshake. */
+  private void closeUnupgraded() {
+    for (Channel channel : state.channels) {
+      if (channel.pipeline().get(CoreBridge.class) == null) {
+        channel.close();
+      }
+    }
   }
 
   private boolean onOwnEventLoop() {
@@ -218,6 +232,16 @@ public final class SignalingServer implements AutoCloseable {
    */
   void markShuttingDown() {
     state.markShuttingDown();
+  }
+
+  /** Whether the server is stopping: {@code /health} and new upgrades answer {@code 503}. */
+  boolean isShuttingDown() {
+    return state.isShuttingDown();
+  }
+
+  /** The upgraded connections open now (for tests). */
+  List<NettyConnection> openConnections() {
+    return state.openConnections();
   }
 
   /** Whether the event loops are epoll's (for tests of the choice). */
@@ -261,6 +285,7 @@ public final class SignalingServer implements AutoCloseable {
     private Cluster cluster;
     private SSLContext tls;
     private AllowedOrigins allowedOrigins = AllowedOrigins.ANY;
+    private boolean preferEpoll = true;
 
     private Builder() {}
 
@@ -368,6 +393,12 @@ public final class SignalingServer implements AutoCloseable {
       return this;
     }
 
+    /** The JDK's NIO even where epoll is available (for tests of the fallback). */
+    Builder nio() {
+      this.preferEpoll = false;
+      return this;
+    }
+
     /**
      * Binds the port and starts serving; returns once connections are accepted (in a cluster:
      * once the server has joined it and read its current membership).
@@ -377,7 +408,7 @@ public final class SignalingServer implements AutoCloseable {
      *     server does not start
      */
     public SignalingServer start() {
-      return Listeners.start(host, port, config, listener, cluster, tls, allowedOrigins);
+      return Listeners.start(host, port, config, listener, cluster, tls, allowedOrigins, preferEpoll);
     }
   }
 

@@ -6,54 +6,59 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Base64;
+import java.util.List;
 
 /**
- * Tells a WebSocket upgrade from a plain request, and checks an upgrade as RFC 6455 (section 4.2.1)
- * asks before anything is spent on it: HTTP/1.1, {@code Connection: Upgrade}, version 13, and a
- * key of 16 bytes in base64.
+ * Tells a WebSocket upgrade attempt (a request whose {@code Upgrade} header lists {@code websocket},
+ * whatever else it says) from plain HTTP, and checks the attempt as RFC 6455 (section 4.2.1) and
+ * RFC 9110 ask before anything is spent on it: {@code GET} over {@code HTTP/1.1}, a {@code
+ * Connection} header with the {@code upgrade} token, one {@code Host}, one {@code
+ * Sec-WebSocket-Key} that is the base64 of exactly 16 bytes, and one {@code
+ * Sec-WebSocket-Version: 13}.
  */
 final class UpgradeCheck {
 
   /** What a request asks for. */
   enum Verdict {
-    /** Not an upgrade: plain HTTP. */
+    /** Not an upgrade attempt: plain HTTP. */
     PLAIN,
-    /** A valid upgrade. */
+    /** A complete upgrade. */
     UPGRADE,
-    /** An upgrade for another WebSocket version: {@code 426}. */
+    /** A complete upgrade for another WebSocket version: {@code 426}. */
     WRONG_VERSION,
-    /** A malformed upgrade: {@code 400}. */
-    MALFORMED
+    /** An incomplete or malformed upgrade: {@code 400}. */
+    INVALID
   }
 
   private UpgradeCheck() {}
 
   static Verdict of(HttpRequest request) {
     HttpHeaders headers = request.headers();
-    // Only a GET can upgrade (RFC 6455); anything else is plain HTTP and gets our own answer.
-    if (!request.method().equals(HttpMethod.GET)
-        || !headers.containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+    if (!headers.containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
       return Verdict.PLAIN;
     }
-    if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+    if (!request.method().equals(HttpMethod.GET)
+        || !request.protocolVersion().equals(HttpVersion.HTTP_1_1)
         || !headers.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)
-        || headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() != 1
-        || !isKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
-      return Verdict.MALFORMED;
+        || hosts.size() != 1 || hosts.get(0).isEmpty()
+        || !isKey(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+      return Verdict.INVALID;
     }
-    if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-      return Verdict.WRONG_VERSION;
+    List<String> versions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+    if (versions.isEmpty()) {
+      return Verdict.INVALID;
     }
-    return Verdict.UPGRADE;
+    return versions.size() == 1 && versions.get(0).equals("13") ? Verdict.UPGRADE : Verdict.WRONG_VERSION;
   }
 
-  /** A nonce of 16 bytes, base64-encoded (24 characters with padding). */
-  private static boolean isKey(String key) {
-    if (key == null || key.length() != 24) {
+  /** One key, 24 characters of base64 (with its padding) that decode to 16 bytes. */
+  private static boolean isKey(List<String> keys) {
+    if (keys.size() != 1 || keys.get(0).length() != 24) {
       return false;
     }
     try {
-      return Base64.getDecoder().decode(key).length == 16;
+      return Base64.getDecoder().decode(keys.get(0)).length == 16;
     } catch (IllegalArgumentException e) {
       return false;
     }

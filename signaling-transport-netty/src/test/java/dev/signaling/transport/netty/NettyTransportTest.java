@@ -1,11 +1,12 @@
 package dev.signaling.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
+import dev.signaling.testkit.Messages;
+import dev.signaling.testkit.RawSocket;
+import dev.signaling.testkit.WebSocketTestClient;
 import io.netty.channel.epoll.Epoll;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the protocol contract cannot see of this transport: its module, its choice of epoll or NIO,
- * and the HTTP and frame-level limits it enforces itself. The shared transport test kit checks the
- * rest over sockets.
+ * What only this transport has: its module descriptor, and its choice of epoll or NIO. Everything
+ * a transport does over sockets is checked by the transport test kit ({@link NettyKitTest}) and
+ * the attacks ({@code attack.NettyAttackTest}).
  */
 class NettyTransportTest {
 
@@ -66,22 +67,17 @@ class NettyTransportTest {
   }
 
   @Test
-  void theNioFallback_servesTheSamePort_withOneListeningSocket() throws Exception {
-    EventLoops nio = EventLoops.create(0, 2, false);
-    try {
-      assertThat(nio.epoll()).isFalse();
-      assertThat(nio.acceptors()).isEqualTo(1);
-    } finally {
-      nio.group().shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).sync();
+  void theNioFallback_servesHealthAndWebSocketsOnOnePort_withOneListeningSocket() throws Exception {
+    server = SignalingServer.builder().host("127.0.0.1").port(0).nio().start();
+    assertThat(server.usesEpoll()).isFalse();
+    assertThat(server.acceptors()).isEqualTo(1);
+    try (RawSocket health = new RawSocket(server.port())) {
+      health.write("GET /health HTTP/1.1\r\n\r\n");
+      assertThat(health.readToEndAscii()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("{\"ok\":true}");
     }
-  }
-
-  @Test
-  void aPortInUse_evenByAnotherServerOfThisTransport_isASignalingExceptionNamingIt() {
-    start(SignalingConfig.defaults());
-    assertThatThrownBy(() -> SignalingServer.builder().host("127.0.0.1").port(server.port()).start())
-        .isInstanceOf(SignalingException.class)
-        .hasMessageContaining(String.valueOf(server.port()))
-        .hasMessageContaining("in use");
+    WebSocketTestClient client = WebSocketTestClient.connect("nio", server.webSocketUri());
+    client.send(Messages.register("a"));
+    assertThat(client.next()).isEqualTo(Messages.participants("a"));
+    client.close();
   }
 }
