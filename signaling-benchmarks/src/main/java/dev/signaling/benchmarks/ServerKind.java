@@ -18,6 +18,12 @@ enum ServerKind {
         .host(ServerKind.HOST).port(0).config(oursConfig()).start();
     return new Running(server.port(), server, server.hub());
   }),
+  /** Our server on the Netty transport, configured by {@link #oursConfig()}. */
+  NETTY("netty", "ours (Netty)", Role.CONTENDER, () -> {
+    var server = dev.signaling.transport.netty.SignalingServer.builder()
+        .host(ServerKind.HOST).port(0).config(oursConfig()).start();
+    return new Running(server.port(), server::close, server.hub());
+  }),
   /** The transport's limit: {@link CeilingServer} answering each registrant. */
   CEILING("ceiling", "ceiling", Role.CEILING,
       () -> CeilingServer.running(CeilingServer.Mode.ANSWER_REGISTRANT, false)),

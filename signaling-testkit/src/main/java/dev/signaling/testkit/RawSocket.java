@@ -131,6 +131,21 @@ public final class RawSocket implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends a WebSocket upgrade for {@code path} with {@code frames} right behind it, in one write (as
+   * a client that does not wait for the {@code 101} may), and reads the {@code 101} answer.
+   */
+  public RawSocket upgradeWithFrames(String path, byte[] frames) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    all.writeBytes(upgradeRequest(path, "").getBytes(StandardCharsets.ISO_8859_1));
+    all.writeBytes(frames);
+    write(all.toByteArray());
+    String head = readHead();
+    assertThat(head).as("upgrade answer").startsWith("HTTP/1.1 101 ");
+    upgradeAnswerBytes = head.length();
+    return this;
+  }
+
   /** Bytes of the {@code 101} answer that {@link #upgrade} read. */
   public int upgradeAnswerBytes() {
     return upgradeAnswerBytes;

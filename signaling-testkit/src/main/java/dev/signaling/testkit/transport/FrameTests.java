@@ -6,16 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.spi.InboundBudget;
+import dev.signaling.testkit.Messages;
 import dev.signaling.testkit.QueueListener;
 import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
 import dev.signaling.testkit.WebSocketTestClient;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** What the Java-WebSocket adapter adds to the protocol: frames, limits, verbatim bytes, backpressure. */
+/** What a transport adds to the protocol: frames, limits, verbatim bytes, backpressure. */
 public abstract class FrameTests extends TransportGroup {
 
   /** This group of {@code kit}, over {@code wire}. */
@@ -50,6 +52,20 @@ public abstract class FrameTests extends TransportGroup {
     client.send(PROBE);
     assertThat(client.next()).isEqualTo(UNKNOWN_TYPE);
     client.close();
+  }
+
+  @Test
+  void framesSentWithTheUpgradeRequest_inTheSameWrite_areAllServedInOrder() throws Exception {
+    serve(SignalingConfig.defaults());
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    frames.writeBytes(RawSocket.frame(0x81, true, register("eager").getBytes(StandardCharsets.UTF_8)));
+    frames.writeBytes(RawSocket.frame(0x01, true, "{\"type\":".getBytes(StandardCharsets.UTF_8)));
+    frames.writeBytes(RawSocket.frame(0x80, true, "\"nope\"}".getBytes(StandardCharsets.UTF_8)));
+    try (RawSocket eager = wire().raw(server.webSocketUri().getPort())
+        .upgradeWithFrames("/", frames.toByteArray())) {
+      assertThat(eager.readFrame().text()).isEqualTo(Messages.participants("eager"));
+      assertThat(eager.readFrame().text()).isEqualTo(UNKNOWN_TYPE);
+    }
   }
 
   @Test

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A bug in code the server calls for one connection (here an application's authenticator or role
  * policy that throws an {@link Error}) is caught at the boundary: that connection is closed with
- * {@code 1011} and logged once with its id; every other connection, the selector and the worker
- * threads carry on.
+ * {@code 1011} and logged once with its id; every other connection, and every I/O and worker
+ * thread of the transport, carries on.
  */
 public abstract class HandlerFailureTests extends TransportGroup {
 
@@ -127,7 +127,7 @@ public abstract class HandlerFailureTests extends TransportGroup {
 
     Set<Thread> now = serverThreads();
     now.removeAll(earlier);
-    assertThat(now).as("selector and workers").containsExactlyInAnyOrderElementsOf(threads);
+    assertThat(now).as("the transport's threads").containsExactlyInAnyOrderElementsOf(threads);
     threads.forEach(t -> assertThat(t.isAlive()).as(t.getName()).isTrue());
     // New connections are spread over all workers: each one is served.
     for (int i = 0; i < 4; i++) {

@@ -195,11 +195,22 @@ public abstract class HttpEndpointTests extends TransportGroup {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hello\r\n\r\n", "\r\n\r\n", "GET /health\r\n\r\n"})
+  @ValueSource(strings = {"hello\r\n\r\n", "\r\n\r\n", "GET /health\r\n\r\n", "\r\nGET /health HTTP/1.1\r\n\r\n",
+      "GET  /health HTTP/1.1\r\n\r\n", "GET /health HTTP/1.1 \r\n\r\n"})
   void malformedRequestLine_answers400(String request) throws Exception {
     start();
     assertThat(exchange(request)).startsWith("HTTP/1.1 400 Bad Request\r\n")
         .contains("Connection: close\r\n").endsWith("{\"error\":\"bad request\"}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Host : x\r\n", "Not a header\r\n", "X-A: a\r\n folded\r\n", "X-A: a\u0001b\r\n",
+      "Host: x\n", "Host: x\rX-A: a\r\n"})
+  void malformedHeaderLine_answers400AtOnce(String headerLine) throws Exception {
+    start();
+    assertThat(exchange("GET /health HTTP/1.1\r\n" + headerLine + "\r\n"))
+        .isEqualTo("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + "Content-Length: 23\r\nConnection: close\r\n\r\n{\"error\":\"bad request\"}");
   }
 
   @Test
@@ -212,6 +223,17 @@ public abstract class HttpEndpointTests extends TransportGroup {
         + "Content-Type: application/json; charset=utf-8\r\n"
         + "Content-Length: " + body.length() + "\r\n"
         + "Connection: close\r\n\r\n" + body);
+  }
+
+  @Test
+  void requestLineAndHeadersEachUnder8KiB_butTogetherOver_answer431() throws Exception {
+    start();
+    String body = "{\"error\":\"request head too large\"}";
+    assertThat(exchange("GET /health?q=" + "a".repeat(5000) + " HTTP/1.1\r\nX-Padding: " + "b".repeat(5000)
+        + "\r\n\r\n")).isEqualTo("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            + "Content-Type: application/json; charset=utf-8\r\n"
+            + "Content-Length: " + body.length() + "\r\n"
+            + "Connection: close\r\n\r\n" + body);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.cluster.Cluster;
+import dev.signaling.core.spi.AllowedOrigins;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

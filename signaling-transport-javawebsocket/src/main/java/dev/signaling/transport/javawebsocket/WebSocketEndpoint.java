@@ -3,6 +3,7 @@ package dev.signaling.transport.javawebsocket;
 import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
+import dev.signaling.core.spi.AllowedOrigins;
 import dev.signaling.core.spi.ConnectionSlots;
 import dev.signaling.core.spi.InboundBudget;
 import java.io.IOException;

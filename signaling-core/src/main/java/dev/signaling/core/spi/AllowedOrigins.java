@@ -1,4 +1,5 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.core.spi;
+
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -6,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -17,11 +19,14 @@ import java.util.Set;
  * <p>Origins are compared as RFC 6454 serializes them: scheme and host in lower case, the port
  * only when it is not the scheme's default; {@code "null"} (sandboxed or {@code file:} pages) is
  * a value like any other.
+ *
+ * <p>A helper for transports (each answers a refused upgrade with HTTP {@code 403}), so that every
+ * transport applies the same rules. Immutable and thread-safe.
  */
-final class AllowedOrigins {
+public final class AllowedOrigins {
 
   /** Allows every origin: the default, as the reference server. */
-  static final AllowedOrigins ANY = new AllowedOrigins(Set.of());
+  public static final AllowedOrigins ANY = new AllowedOrigins(Set.of());
 
   private static final String OPAQUE = "null";
 
@@ -35,12 +40,15 @@ final class AllowedOrigins {
   /**
    * The allowlist of {@code origins}; none allows every origin.
    *
+   * @param origins the allowed origins ({@code scheme://host[:port]}, or {@code "null"})
+   * @return the allowlist ({@link #ANY} when {@code origins} is empty)
    * @throws IllegalArgumentException naming an entry that is not an origin
    */
-  static AllowedOrigins of(Collection<String> origins) {
+  public static AllowedOrigins of(Collection<String> origins) {
+    Objects.requireNonNull(origins, "origins");
     Set<String> normalized = new LinkedHashSet<>();
     for (String origin : origins) {
-      String n = normalize(origin);
+      String n = normalize(Objects.requireNonNull(origin, "origin"));
       if (n == null) {
         throw new IllegalArgumentException(
             "not an origin (scheme://host[:port], or null): '" + origin + "'");
@@ -50,21 +58,32 @@ final class AllowedOrigins {
     return normalized.isEmpty() ? ANY : new AllowedOrigins(Set.copyOf(normalized));
   }
 
-  /** Whether every origin is allowed. */
-  boolean allowsAny() {
+  /**
+   * Whether every origin is allowed.
+   *
+   * @return {@code true} when the list is empty
+   */
+  public boolean allowsAny() {
     return origins.isEmpty();
   }
 
-  /** The normalized entries, for logs and tests. */
-  Set<String> origins() {
+  /**
+   * The normalized entries, for logs and tests.
+   *
+   * @return the entries, empty when any origin is allowed
+   */
+  public Set<String> origins() {
     return origins;
   }
 
   /**
    * Whether an upgrade with these {@code Origin} header values may proceed: any when the list is
    * empty; none (not a browser) is allowed; more than one never is.
+   *
+   * @param originHeaders every {@code Origin} header value of the upgrade request
+   * @return whether the upgrade may proceed
    */
-  boolean allows(List<String> originHeaders) {
+  public boolean allows(List<String> originHeaders) {
     if (origins.isEmpty() || originHeaders.isEmpty()) {
       return true;
     }

@@ -1,4 +1,4 @@
-package dev.signaling.transport.javawebsocket;
+package dev.signaling.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The origin allowlist's comparison rules, without sockets (the socket tests are in {@link OriginTest}). */
+/** The origin allowlist's comparison rules, without sockets (each transport tests it over sockets). */
 class AllowedOriginsTest {
 
   @Test

@@ -1,0 +1,91 @@
+package dev.signaling.transport.netty;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.ssl.SslHandler;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * Composes every connection's pipeline, in the two shapes it has.
+ *
+ * <p>Until the upgrade: {@code [tls: SslHandler] → deadline: HandshakeDeadline → head: HeadCheck (until the head has passed) → http-decoder:
+ * HttpRequestDecoder → http-encoder: HttpResponseEncoder → http: HttpGate}.
+ *
+ * <p>After it ({@link #upgraded}): {@code [tls] → wsencoder: WebSocket13FrameEncoder → wsdecoder:
+ * BudgetedDecoder (Netty's WebSocket13FrameDecoder, accounting partial frames) → control:
+ * ControlFrames → messages: MessageAssembler → core: CoreBridge}. The HTTP handlers are gone, and
+ * no handler keeps a buffer while the connection is idle: four handlers of ours, small on
+ * purpose (each context and handler is heap that every idle connection holds).
+ */
+final class ChannelSetup extends ChannelInitializer<Channel> {
+
+  private final ServerState server;
+  private final SignalingConfig config;
+  private final HttpDecoderConfig httpConfig;
+  private final WebSocketDecoderConfig webSocketConfig;
+
+  ChannelSetup(ServerState server) {
+    this.server = server;
+    this.config = server.config;
+    this.httpConfig = new HttpDecoderConfig()
+        .setMaxInitialLineLength(HeadCheck.MAX_HEAD_BYTES) // HeadCheck limits the two together
+        .setMaxHeaderSize(HeadCheck.MAX_HEAD_BYTES)
+        .setChunkedSupported(false);
+    this.webSocketConfig = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(config.maxMessageBytes()) // 1009 from the header, before the payload
+        .expectMaskedFrames(true)
+        .allowMaskMismatch(false) // an unmasked frame from a client is a protocol error: 1002
+        .allowExtensions(false) // RSV bits without a negotiated extension: 1002
+        .closeOnProtocolViolation(true)
+        .withUTF8Validator(false) // checked per message by MessageAssembler: one handler less
+        .build();
+  }
+
+  @Override
+  protected void initChannel(Channel channel) {
+    server.accepted(channel);
+    ChannelPipeline pipeline = channel.pipeline();
+    if (server.tls != null) {
+      SSLEngine engine = server.tls.createSSLEngine();
+      engine.setUseClientMode(false);
+      SslHandler tls = new SslHandler(engine);
+      tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+      pipeline.addLast("tls", tls);
+    }
+    pipeline.addLast("deadline", new HandshakeDeadline(config.handshakeTimeout().toNanos()));
+    pipeline.addLast("head", new HeadCheck());
+    pipeline.addLast("http-decoder", new HttpRequestDecoder(httpConfig));
+    pipeline.addLast("http-encoder", new HttpResponseEncoder());
+    pipeline.addLast("http", new HttpGate(server, this));
+  }
+
+  /** The frame decoder's limits, for the handshaker that installs it. */
+  WebSocketDecoderConfig decoderConfig() {
+    return webSocketConfig;
+  }
+
+  /**
+   * Called once Netty's handshaker has put its frame codec in place of the HTTP codec: adds the
+   * WebSocket handlers behind it and drops the handshake deadline. The caller removes itself.
+   */
+  void upgraded(ChannelPipeline pipeline, NettyConnection connection, ConnectionSlots.Slot slot,
+      InboundBudget.Account account) {
+    pipeline.remove("deadline");
+    // The handshaker puts the encoder behind the decoder, where the close frame the decoder writes
+    // on a protocol violation would never pass through it: it goes in front.
+    pipeline.remove("wsencoder");
+    pipeline.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
+    pipeline.addLast("control", new ControlFrames(connection, config.pingInterval().toNanos()));
+    pipeline.addLast("messages", new MessageAssembler(connection, config.maxMessageBytes(), account));
+    pipeline.addLast("core", new CoreBridge(server, connection, slot, account));
+  }
+}

@@ -1,0 +1,103 @@
+package dev.signaling.transport.netty;
+
+import dev.signaling.core.spi.ConnectionHandler;
+import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.InboundBudget;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an upgraded connection: hands whole messages to the core's {@link
+ * ConnectionHandler} (one at a time, in order, on the channel's event loop), tells it when the
+ * channel turns writable, and reports the close once, after giving back the connection slot and
+ * the budget account. Every
+ * call into the core is an adapter boundary: a {@link Throwable} closes this connection only, with
+ * {@code 1011}. An exception from the handlers before it is sorted here: a protocol violation keeps
+ * the close code Netty sent, a lost peer is a {@code 1006}, and an {@link Error} from the transport
+ * itself (an {@code OutOfMemoryError} while decoding, say) closes the whole server.
+ */
+final class CoreBridge extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(CoreBridge.class);
+
+  private final ServerState server;
+  private final NettyConnection connection;
+  private final ConnectionSlots.Slot slot;
+  private final InboundBudget.Account account;
+
+  CoreBridge(ServerState server, NettyConnection connection, ConnectionSlots.Slot slot,
+      InboundBudget.Account account) {
+    this.server = server;
+    this.connection = connection;
+    this.slot = slot;
+    this.account = account;
+  }
+
+  NettyConnection connection() {
+    return connection;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ConnectionHandler handler = connection.handler();
+    if (msg instanceof String text) {
+      if (handler != null) {
+        try {
+          handler.onText(text);
+        } catch (Throwable t) {
+          connection.failed(t);
+        }
+      }
+    } else if (msg instanceof ByteBuf data) {
+      try {
+        if (handler != null) {
+          handler.onBinary(data.nioBuffer());
+        }
+      } catch (Throwable t) {
+        connection.failed(t);
+      } finally {
+        data.release();
+      }
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      connection.writable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    slot.close(); // before the hub learns of the close, so that a new client fits then
+    account.close();
+    connection.closed();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException violation) {
+      log.debug("Connection {}: {}", connection.id(), violation.getMessage());
+      String reason = violation.getMessage() != null ? violation.getMessage() : violation.closeStatus().reasonText();
+      connection.violated(violation.closeStatus().code(), reason);
+    } else if (cause instanceof IOException) {
+      log.debug("Connection {}: {}", connection.id(), cause.toString());
+      ctx.close(); // reset by the peer, typically: reported as 1006
+    } else if (cause instanceof Error error && !(error instanceof StackOverflowError)) {
+      connection.failed(error);
+      server.fatal(error);
+    } else {
+      connection.failed(cause);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.signaling.transport.netty;
+
+import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.SignalingException;
+import dev.signaling.core.SignalingHub;
+import dev.signaling.core.SignalingListener;
+import dev.signaling.core.cluster.Cluster;
+import dev.signaling.core.spi.AllowedOrigins;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a server: checks that the port is free, creates the hub (joining the cluster, if any),
+ * then binds the listening sockets on the event loops. Whatever fails releases what was taken
+ * before it.
+ */
+final class Listeners {
+
+  private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+  /** Pending TCP connections the kernel may hold per listening socket, for reconnect storms. */
+  private static final int ACCEPT_BACKLOG = 1024;
+  /**
+   * A channel stops being writable above this many queued bytes and is writable again below the
+   * low mark: the core hands over at most its send window (64 KiB) while the channel is busy.
+   */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  /**
+   * One read buffer size for every connection, shared: Netty's default gives each connection an
+   * adaptive allocator of its own (about 100 bytes of heap per idle connection). Reads are 16 KiB
+   * at most; the buffer is released after each read, so an idle connection holds none.
+   */
+  private static final FixedRecvByteBufAllocator READS = new FixedRecvByteBufAllocator(16 * 1024);
+
+  private Listeners() {}
+
+  static SignalingServer start(String host, int port, SignalingConfig config, SignalingListener listener,
+      Cluster cluster, SSLContext tls, AllowedOrigins allowedOrigins, boolean preferEpoll) {
+    InetSocketAddress free;
+    try {
+      free = probe(host, port);
+    } catch (SignalingException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
+      throw e;
+    }
+    SignalingHub hub = cluster == null
+        ? SignalingHub.create(config, listener)
+        : SignalingHub.create(config, listener, cluster); // owns the cluster from here on
+    EventLoops loops = null;
+    try {
+      loops = EventLoops.create(free.getPort(), Runtime.getRuntime().availableProcessors(), preferEpoll);
+      ServerState state = new ServerState(hub, tls, allowedOrigins);
+      List<Channel> listeners = bind(loops, state, host, free.getPort());
+      log.info("Signaling server listening on {}:{} ({}; Netty {}, {} event loops, {} listening sockets; origins: {})",
+          host, free.getPort(), tls == null ? "ws" : "wss", loops.epoll() ? "epoll" : "NIO", loops.threads(),
+          listeners.size(), allowedOrigins.allowsAny() ? "any" : allowedOrigins.origins());
+      if (!loops.epoll()) {
+        log.debug("epoll unavailable", EventLoops.epollUnavailabilityCause());
+      }
+      return SignalingServer.started(host, free.getAddress(), free.getPort(), hub, state, loops, listeners);
+    } catch (RuntimeException | Error e) {
+      if (loops != null) {
+        loops.group().shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      hub.close();
+      throw e instanceof SignalingException s ? s
+          : new SignalingException("signaling server on " + host + ":" + port + " did not start", e);
+    }
+  }
+
+  /**
+   * Binds {@code host:port} once, without {@code SO_REUSEPORT}, and lets it go: so a port that any
+   * socket listens on (even one of ours with {@code SO_REUSEPORT}) is reported as in use, and
+   * port {@code 0} becomes a real one before the hub is created.
+   */
+  private static InetSocketAddress probe(String host, int port) {
+    try (ServerSocketChannel channel = ServerSocketChannel.open()) {
+      // Lets a new server bind at once after close, while old connections linger in TIME_WAIT.
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(host, port), 1);
+      return (InetSocketAddress) channel.getLocalAddress();
+    } catch (IOException | RuntimeException e) {
+      throw new SignalingException("cannot listen on port " + port + " of " + host + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Channel> bind(EventLoops loops, ServerState state, String host, int port) {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loops.group())
+        .channel(loops.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childOption(ChannelOption.RECVBUF_ALLOCATOR, READS)
+        .childHandler(new ChannelSetup(state));
+    if (loops.epoll()) {
+      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
+    List<Channel> listeners = new ArrayList<>();
+    for (int i = 0; i < loops.acceptors(); i++) {
+      ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
+      if (!bound.isSuccess()) {
+        listeners.forEach(Channel::close);
+        Throwable cause = bound.cause();
+        throw new SignalingException("cannot listen on port " + port + " of " + host + ": " + cause.getMessage(), cause);
+      }
+      listeners.add(bound.channel());
+    }
+    return listeners;
+  }
+}

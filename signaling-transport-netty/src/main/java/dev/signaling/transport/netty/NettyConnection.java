@@ -1,0 +1,366 @@
+package dev.signaling.transport.netty;
+
+import dev.signaling.core.HandshakeRequest;
+import dev.signaling.core.spi.Connection;
+import dev.signaling.core.spi.ConnectionHandler;
+import dev.signaling.core.spi.OutboundMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Connection} over one upgraded Netty channel: the outbound side (sends, the exact count
+ * of queued bytes, close and abort) and the one report of the close to the core's handler.
+ *
+ * <p><b>Queued bytes.</b> Every send adds its frame bytes to {@link #queuedBytes()} before the
+ * write is handed to Netty, and the write's promise subtracts them once the socket took them all
+ * (or the write failed because the channel closed): so the count is exact, whichever thread sends.
+ * When it returns to zero, and whenever the channel turns writable again (its write buffer fell
+ * under the low water mark), the core's {@link ConnectionHandler#onWritable()} is called, which
+ * hands over what waits in the core's own outbox.
+ *
+ * <p><b>Closing.</b> Every state change of the close handshake runs on the channel's event loop;
+ * the first close (ours, the peer's, or a protocol violation's) is the one reported.
+ */
+final class NettyConnection implements Connection {
+
+  private static final Logger log = LoggerFactory.getLogger(NettyConnection.class);
+
+  /** How long a close frame may take to be answered, or an abort's close frame to be written. */
+  static final long CLOSE_GRACE_MILLIS = 1000;
+
+  private static final AtomicLongFieldUpdater<NettyConnection> QUEUED =
+      AtomicLongFieldUpdater.newUpdater(NettyConnection.class, "queued");
+  private static final AtomicIntegerFieldUpdater<NettyConnection> PENDING_TASKS =
+      AtomicIntegerFieldUpdater.newUpdater(NettyConnection.class, "pendingTasks");
+
+  private final Channel channel;
+  private final String id;
+  private final HandshakeRequest handshake;
+  private final SharedFrames frames;
+
+  private volatile ConnectionHandler handler;
+  private volatile long queued;
+  /** Writes handed to the event loop as tasks that have not run yet. */
+  private volatile int pendingTasks;
+  /** No more sends: close or abort was called. Guarded by this, so no frame follows our close frame. */
+  private boolean closing;
+
+  // Event loop only.
+  private int closeCode;
+  private String closeReason;
+  private boolean closeRemote;
+  private boolean closeFrameSent;
+  private boolean reported;
+  private boolean failed;
+
+  NettyConnection(Channel channel, String id, HandshakeRequest handshake, SharedFrames frames) {
+    this.channel = channel;
+    this.id = id;
+    this.handshake = handshake;
+    this.frames = frames;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public HandshakeRequest handshake() {
+    return handshake;
+  }
+
+  @Override
+  public boolean send(OutboundMessage message) {
+    Objects.requireNonNull(message, "message");
+    synchronized (this) {
+      return !closing && write(frames.frame(channel.alloc(), message));
+    }
+  }
+
+  @Override
+  public boolean sendAll(List<OutboundMessage> messages) {
+    Objects.requireNonNull(messages, "messages");
+    if (messages.isEmpty()) {
+      return true;
+    }
+    synchronized (this) {
+      // One buffer, one write, one flush for the whole batch.
+      return !closing && write(frames.frames(channel.alloc(), messages));
+    }
+  }
+
+  /**
+   * Hands a frame to the channel, behind every frame handed over before it (called under this
+   * connection's monitor, from any thread). Netty runs a write from another thread as a task on the
+   * event loop, but a write on the loop itself at once: so while frames from other threads wait in
+   * the loop's queue, a frame from the loop (the core draining its outbox on {@code onWritable}, a
+   * sender on the same loop) queues behind them as a task too, rather than overtake them.
+   */
+  private boolean write(ByteBuf frame) {
+    int bytes = frame.readableBytes();
+    QUEUED.addAndGet(this, bytes);
+    CountedWrite promise = new CountedWrite(this, bytes);
+    if (pendingTasks == 0 && channel.eventLoop().inEventLoop()) {
+      channel.writeAndFlush(frame, promise);
+      return true;
+    }
+    PENDING_TASKS.incrementAndGet(this);
+    try {
+      channel.eventLoop().execute(() -> {
+        PENDING_TASKS.decrementAndGet(this);
+        channel.writeAndFlush(frame, promise);
+      });
+    } catch (RejectedExecutionException e) {
+      PENDING_TASKS.decrementAndGet(this);
+      frame.release(); // the loops are stopped: the channel is closed already
+      written(bytes);
+    }
+    return true;
+  }
+
+  @Override
+  public long queuedBytes() {
+    return Math.max(0, queued);
+  }
+
+  /** Whether nothing at all is held for this connection: no bytes of ours, nothing in the channel's buffer. */
+  boolean holdsNothing() {
+    var buffer = channel.unsafe().outboundBuffer();
+    return queued == 0 && (buffer == null || buffer.isEmpty());
+  }
+
+  /** The socket took {@code bytes} of ours, or they were dropped with the channel (event loop). */
+  void written(long bytes) {
+    if (QUEUED.addAndGet(this, -bytes) == 0) {
+      writable();
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    // A task, so that it runs after every write this thread handed over before it.
+    onLoop(() -> startClose(code, reason));
+  }
+
+  @Override
+  public void abort(int code, String reason) {
+    synchronized (this) {
+      closing = true;
+    }
+    onLoop(() -> {
+      record(code, reason, false);
+      if (queued == 0 && !closeFrameSent && channel.isActive()) {
+        // Nothing queued, so the close frame goes out at once; the timer bounds the wait in case
+        // the peer's receive window is full.
+        closeFrameSent = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        closeLater();
+      } else {
+        channel.close(); // what is queued would delay the close: drop the TCP connection
+      }
+    });
+  }
+
+  /** Our close: the close frame behind what is queued, then TCP once the peer answers it. */
+  private void startClose(int code, String reason) {
+    record(code, reason, false);
+    if (!closeFrameSent && channel.isActive()) {
+      closeFrameSent = true;
+      channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+      closeLater();
+    }
+  }
+
+  /** The peer's close frame arrived (event loop): answer it if we have not closed, then hang up. */
+  void peerClosed(int code, String reason) {
+    synchronized (this) {
+      closing = true;
+    }
+    record(code == -1 ? 1005 : code, reason, true);
+    if (closeFrameSent) {
+      channel.close();
+    } else {
+      closeFrameSent = true;
+      CloseWebSocketFrame echo = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+      channel.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+      closeLater();
+    }
+  }
+
+  /**
+   * A close frame was sent for us by a Netty handler (a protocol violation: {@code 1002}, {@code
+   * 1007}, {@code 1009}); it closes the channel once written, and this bounds that wait.
+   */
+  void violated(int code, String reason) {
+    synchronized (this) {
+      closing = true;
+    }
+    record(code, reason, false);
+    closeFrameSent = true;
+    closeLater();
+  }
+
+  /**
+   * The client broke a limit of the protocol (event loop): a close frame with this code goes out
+   * at once, whatever is queued, and TCP follows once it is written or after the grace period.
+   */
+  void protocolClose(int code, String reason) {
+    synchronized (this) {
+      closing = true;
+    }
+    record(code, reason, false);
+    if (!closeFrameSent && channel.isActive()) {
+      closeFrameSent = true;
+      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+    closeLater();
+  }
+
+  /**
+   * The server-wide budget of partial messages shed this connection, which held the most (any
+   * thread): it is closed with {@code 1009}, as if its message were too big.
+   */
+  void shed() {
+    onLoop(() -> protocolClose(1009, "message too big"));
+  }
+
+  /** Drops the TCP connection without a close frame (a peer presumed dead: {@code 1006}). */
+  void drop(int code, String reason) {
+    synchronized (this) {
+      closing = true;
+    }
+    record(code, reason, false);
+    channel.close();
+  }
+
+  /** Whether a close frame went out, after which no frame may follow (event loop). */
+  boolean closeFrameSent() {
+    return closeFrameSent;
+  }
+
+  private void record(int code, String reason, boolean remote) {
+    if (closeReason == null) {
+      closeCode = code;
+      closeReason = reason == null ? "" : reason;
+      closeRemote = remote;
+    }
+  }
+
+  private void closeLater() {
+    channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs {@code task} on the channel's event loop, always later (so that a close reported to the
+   * core never re-enters the caller). Once the loops are stopped the channel is closed already.
+   */
+  private void onLoop(Runnable task) {
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("Connection {}: event loop stopped, nothing to close", id);
+    }
+  }
+
+  /** Attaches the handler the hub returned for this connection. */
+  void attach(ConnectionHandler handler) {
+    this.handler = handler;
+    if (!channel.isActive() && channel.eventLoop().inEventLoop()) {
+      closed(); // the channel closed while the hub was attaching it
+    }
+  }
+
+  ConnectionHandler handler() {
+    return handler;
+  }
+
+  /** The channel is closed (event loop): reports the close to the core, exactly once. */
+  void closed() {
+    synchronized (this) {
+      closing = true;
+    }
+    ConnectionHandler h = handler;
+    if (reported || h == null) {
+      return;
+    }
+    reported = true;
+    if (closeReason == null) {
+      record(1006, "", true); // TCP ended without a close handshake
+    }
+    log.debug("Connection {}: closed with {} by the {}", id, closeCode, closeRemote ? "client" : "server");
+    try {
+      h.onClose(closeCode, closeReason, closeRemote);
+    } catch (Throwable t) {
+      log.error("Connection {}: the handler failed on close", id, t);
+    }
+  }
+
+  /** The core may send more (event loop). */
+  void writable() {
+    ConnectionHandler h = handler;
+    if (h == null || reported) {
+      return;
+    }
+    try {
+      h.onWritable();
+    } catch (Throwable t) {
+      failed(t);
+    }
+  }
+
+  /**
+   * A bug met this connection (in the core or here): logged once with its id, and this connection
+   * only is closed with {@code 1011}.
+   */
+  void failed(Throwable t) {
+    if (failed) {
+      log.debug("Connection {}: further failure", id, t);
+      return;
+    }
+    failed = true;
+    log.error("Connection {}: unexpected failure; closing it with 1011", id, t);
+    abort(1011, "internal error");
+  }
+
+  @Override
+  public String toString() {
+    return "NettyConnection[" + id + ']';
+  }
+
+  /** The promise of one write: gives its bytes back to the count when the write completes. */
+  private static final class CountedWrite extends DefaultChannelPromise implements ChannelFutureListener {
+    private final NettyConnection connection;
+    private final int bytes;
+
+    CountedWrite(NettyConnection connection, int bytes) {
+      super(connection.channel);
+      this.connection = connection;
+      this.bytes = bytes;
+      addListener(this);
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
+      connection.written(bytes);
+    }
+  }
+}

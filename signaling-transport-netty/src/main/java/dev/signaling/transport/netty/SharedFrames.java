@@ -1,0 +1,131 @@
+package dev.signaling.transport.netty;
+
+import dev.signaling.core.spi.OutboundMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.util.List;
+
+/**
+ * Turns the core's messages into the bytes of server-to-client text frames (FIN, opcode text, no
+ * mask), in direct memory, so that the socket writes them without a further copy.
+ *
+ * <p>A large message (a {@code participants} list, typically, sent to every node) is encoded
+ * once, and every recipient's queue holds a reference to that one buffer, not a copy: the last few
+ * large messages are remembered by identity, since the core hands the same {@link
+ * OutboundMessage} instance to every recipient of a broadcast. A message that is no longer
+ * remembered is simply encoded again: sharing saves memory and copies, correctness never depends
+ * on it. Small messages are copied behind their header, which costs no more than a reference.
+ *
+ * <p>Netty's own {@code WebSocket08FrameEncoder} is not used for these frames: it would encode
+ * per recipient, and a heap payload would be copied to direct memory per recipient when queued.
+ * Thread-safe.
+ */
+final class SharedFrames {
+
+  /** Larger payloads are shared between recipients; smaller ones are copied. */
+  static final int SHARE_ABOVE = 1024;
+  /** How many large messages are remembered. */
+  private static final int REMEMBERED = 8;
+
+  private final OutboundMessage[] keys = new OutboundMessage[REMEMBERED];
+  private final ByteBuf[] frames = new ByteBuf[REMEMBERED];
+  private int next;
+  private boolean closed;
+
+  /** The frame bytes of {@code message}, for one recipient (the caller owns the reference). */
+  ByteBuf frame(ByteBufAllocator alloc, OutboundMessage message) {
+    return message.size() > SHARE_ABOVE ? shared(alloc, message) : copied(alloc, List.of(message), 0, 1);
+  }
+
+  /**
+   * The frame bytes of several messages, in order, as one buffer for one write: consecutive small
+   * messages share one buffer, large ones are shared as above.
+   */
+  ByteBuf frames(ByteBufAllocator alloc, List<OutboundMessage> messages) {
+    if (messages.size() == 1) {
+      return frame(alloc, messages.get(0));
+    }
+    CompositeByteBuf all = alloc.compositeDirectBuffer(messages.size());
+    int i = 0;
+    while (i < messages.size()) {
+      int end = i;
+      while (end < messages.size() && messages.get(end).size() <= SHARE_ABOVE) {
+        end++;
+      }
+      if (end > i) {
+        all.addComponent(true, copied(alloc, messages, i, end));
+      }
+      if (end < messages.size()) {
+        all.addComponent(true, shared(alloc, messages.get(end)));
+        end++;
+      }
+      i = end;
+    }
+    return all;
+  }
+
+  /** Releases what is remembered; later large messages are encoded per recipient. */
+  synchronized void close() {
+    closed = true;
+    for (int i = 0; i < REMEMBERED; i++) {
+      if (frames[i] != null) {
+        frames[i].release();
+        frames[i] = null;
+        keys[i] = null;
+      }
+    }
+  }
+
+  private ByteBuf shared(ByteBufAllocator alloc, OutboundMessage message) {
+    synchronized (this) {
+      for (int i = 0; i < REMEMBERED; i++) {
+        if (keys[i] == message) {
+          return frames[i].retainedDuplicate();
+        }
+      }
+    }
+    ByteBuf frame = copied(alloc, List.of(message), 0, 1);
+    synchronized (this) {
+      if (!closed) {
+        if (frames[next] != null) {
+          frames[next].release(); // recipients that still queue it keep their own references
+        }
+        keys[next] = message;
+        frames[next] = frame.retain();
+        next = (next + 1) % REMEMBERED;
+      }
+    }
+    return frame;
+  }
+
+  private static ByteBuf copied(ByteBufAllocator alloc, List<OutboundMessage> messages, int from, int to) {
+    int bytes = 0;
+    for (int i = from; i < to; i++) {
+      bytes += frameSize(messages.get(i).size());
+    }
+    ByteBuf buffer = alloc.directBuffer(bytes);
+    for (int i = from; i < to; i++) {
+      OutboundMessage message = messages.get(i);
+      putHeader(buffer, message.size());
+      buffer.writeBytes(message.payload());
+    }
+    return buffer;
+  }
+
+  /** Header plus payload of a server frame with {@code size} payload bytes. */
+  static int frameSize(int size) {
+    return (size <= 125 ? 2 : size <= 0xFFFF ? 4 : 10) + size;
+  }
+
+  private static void putHeader(ByteBuf buffer, int size) {
+    buffer.writeByte(0x81);
+    if (size <= 125) {
+      buffer.writeByte(size);
+    } else if (size <= 0xFFFF) {
+      buffer.writeByte(126).writeShort(size);
+    } else {
+      buffer.writeByte(127).writeLong(size);
+    }
+  }
+}
