@@ -80,7 +80,23 @@ public final class Crowd implements AutoCloseable {
    *     server's queue for it grow
    */
   public CrowdGroup connect(int count, InetAddress localAddress, boolean reads) {
-    CrowdGroup group = new CrowdGroup(this, count, reads);
+    return connect(new CrowdGroup(this, count, reads, 0), localAddress);
+  }
+
+  /**
+   * Opens {@code count} clients on a slow link from {@code localAddress}: each reads at most
+   * {@code bytesPerSecond} through a 64 KiB receive buffer (so that what the server sends beyond
+   * that waits in the server, as it would for a client far away), and answers the server's pings.
+   */
+  public CrowdGroup connectReadingAt(int count, InetAddress localAddress, long bytesPerSecond) {
+    if (bytesPerSecond <= 0) {
+      throw new IllegalArgumentException("bytesPerSecond must be > 0: " + bytesPerSecond);
+    }
+    return connect(new CrowdGroup(this, count, true, bytesPerSecond), localAddress);
+  }
+
+  private CrowdGroup connect(CrowdGroup group, InetAddress localAddress) {
+    int count = group.size;
     submit(() -> {
       groups.add(group);
       for (int i = 0; i < count; i++) {
@@ -98,6 +114,8 @@ public final class Crowd implements AutoCloseable {
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       if (!group.reads) {
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // a backlog builds up at once
+      } else if (group.readRate > 0) {
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
       }
       channel.bind(new InetSocketAddress(localAddress, 0));
       CrowdPeer peer = new CrowdPeer(group, channel);
@@ -164,14 +182,21 @@ public final class Crowd implements AutoCloseable {
         return;
       }
       if (key.isReadable()) {
-        readBuffer.clear();
-        int n = peer.channel.read(readBuffer);
-        if (n < 0) {
-          peer.end();
-          return;
+        long now = System.nanoTime();
+        int room = peer.readAllowance(now, readBuffer.capacity());
+        if (room == 0) {
+          peer.pauseReading(now);
+        } else {
+          readBuffer.clear().limit(room);
+          int n = peer.channel.read(readBuffer);
+          if (n < 0) {
+            peer.end();
+            return;
+          }
+          peer.read(n);
+          readBuffer.flip();
+          peer.received(readBuffer);
         }
-        readBuffer.flip();
-        peer.received(readBuffer);
       }
       if (key.isValid() && key.isWritable()) {
         peer.flush();

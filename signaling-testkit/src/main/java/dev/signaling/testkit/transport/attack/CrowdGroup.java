@@ -21,16 +21,27 @@ import java.util.function.Predicate;
  */
 public final class CrowdGroup {
 
+  /** The longest prefix {@link #watch} takes, in bytes. */
+  static final int MAX_WATCHED = 128;
+
   final Crowd crowd;
   final boolean reads;
+  /** Bytes a second each connection reads at most; 0: as fast as they come. */
+  final long readRate;
+  /** Whether its connections answer the server's pings (those that read at a bounded rate do). */
+  final boolean answersPings;
   final int size;
-  /** Only the crowd's thread. */
-  final List<CrowdPeer> peers = new ArrayList<>();
+  /** Changed by the crowd's thread only (as connections open). */
+  final List<CrowdPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger connected = new AtomicInteger();
   final AtomicInteger failedToConnect = new AtomicInteger();
   final AtomicInteger upgraded = new AtomicInteger();
   final AtomicInteger ended = new AtomicInteger();
   final AtomicLong bytesSent = new AtomicLong();
+  final AtomicLong bytesReceived = new AtomicLong();
+  /** Rate-limited connections waiting for their allowance: only the crowd's thread. */
+  final List<CrowdPeer> paused = new ArrayList<>();
+  private final List<Watch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
   final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
   final Map<Integer, AtomicInteger> closeCodes = new ConcurrentHashMap<>();
   /** The first complete answer seen for each HTTP status (head, and the body up to the end). */
@@ -43,10 +54,64 @@ public final class CrowdGroup {
 
   private record Periodic(long periodNanos, byte[] bytes, long[] next) {}
 
-  CrowdGroup(Crowd crowd, int size, boolean reads) {
+  /** Text messages that start with {@code prefix}: how many came, to how many connections. */
+  private record Watch(String text, byte[] prefix, AtomicInteger messages, AtomicInteger receivers) {}
+
+  CrowdGroup(Crowd crowd, int size, boolean reads, long readRate) {
     this.crowd = crowd;
     this.size = size;
     this.reads = reads;
+    this.readRate = readRate;
+    this.answersPings = readRate > 0;
+  }
+
+  /**
+   * Counts the text messages the group receives that start with {@code prefix} (at most 128
+   * bytes of UTF-8): {@link #received(String)}, {@link #receivers(String)}. Set it before the
+   * server can send such a message.
+   */
+  public CrowdGroup watch(String prefix) {
+    byte[] bytes = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length > MAX_WATCHED) {
+      throw new IllegalArgumentException("a watched prefix has at most " + MAX_WATCHED + " bytes: " + prefix);
+    }
+    watches.add(new Watch(prefix, bytes, new AtomicInteger(), new AtomicInteger()));
+    return this;
+  }
+
+  /** A text message came to {@code peer}; {@code start} holds its first bytes (crowd's thread). */
+  void textReceived(byte[] start, int length, CrowdPeer peer) {
+    for (int i = 0; i < watches.size(); i++) {
+      Watch w = watches.get(i);
+      if (length >= w.prefix().length && java.util.Arrays.equals(start, 0, w.prefix().length, w.prefix(), 0,
+          w.prefix().length)) {
+        w.messages().incrementAndGet();
+        if (!peer.matched.get(i)) {
+          peer.matched.set(i);
+          w.receivers().incrementAndGet();
+        }
+        changed = true;
+      }
+    }
+  }
+
+  private Watch watched(String prefix) {
+    for (Watch w : watches) {
+      if (w.text().equals(prefix)) {
+        return w;
+      }
+    }
+    throw new IllegalArgumentException("not watched: " + prefix);
+  }
+
+  /** Text messages received so far that start with {@code prefix} (which must be {@linkplain #watch watched}). */
+  public int received(String prefix) {
+    return watched(prefix).messages().get();
+  }
+
+  /** Connections that received at least one text message that starts with {@code prefix}. */
+  public int receivers(String prefix) {
+    return watched(prefix).receivers().get();
   }
 
   /** Queues {@code bytes} on every connection of the group. */
@@ -58,9 +123,14 @@ public final class CrowdGroup {
 
   /** Queues on each connection its own bytes: {@code bytesFor.apply(i)} on the i-th (from 0). */
   public CrowdGroup sendEach(IntFunction<byte[]> bytesFor) {
+    return sendEach(bytesFor, 1);
+  }
+
+  /** Queues on each connection its own bytes, repeated {@code times} (generated as they are written). */
+  public CrowdGroup sendEach(IntFunction<byte[]> bytesFor, long times) {
     crowd.submit(() -> {
       for (int i = 0; i < peers.size(); i++) {
-        peers.get(i).queue(bytesFor.apply(i), 1);
+        peers.get(i).queue(bytesFor.apply(i), times);
       }
     });
     return this;
@@ -83,9 +153,21 @@ public final class CrowdGroup {
     return this;
   }
 
-  /** Runs the periodic sends that are due; returns when the next one is (crowd's thread). */
+  /**
+   * Runs the periodic sends that are due and lets paused connections read again; returns when
+   * the next is due (crowd's thread).
+   */
   long runPeriodic(long now) {
     long next = Long.MAX_VALUE;
+    for (java.util.Iterator<CrowdPeer> it = paused.iterator(); it.hasNext(); ) {
+      CrowdPeer peer = it.next();
+      if (peer.resumeAt <= now) {
+        peer.resumeReading();
+        it.remove();
+      } else {
+        next = Math.min(next, peer.resumeAt);
+      }
+    }
     for (Periodic p : periodic) {
       if (p.next()[0] <= now) {
         peers.forEach(peer -> peer.queue(p.bytes(), 1));
@@ -167,6 +249,25 @@ public final class CrowdGroup {
   /** Connections that ended: closed by the server (or reset), or by {@link #close()}. */
   public int ended() {
     return ended.get();
+  }
+
+  /**
+   * Connections that have written at least {@code bytes} to the server, or ended: those that
+   * have sent all of the same-sized attack, or were shed trying.
+   */
+  public int finished(long bytes) {
+    int n = 0;
+    for (CrowdPeer peer : peers) {
+      if (peer.ended || peer.sent >= bytes) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Bytes read from the server so far, all connections together. */
+  public long bytesReceived() {
+    return bytesReceived.get();
   }
 
   /** Bytes written to the server so far, all connections together. */

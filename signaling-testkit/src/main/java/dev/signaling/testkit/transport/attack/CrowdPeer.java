@@ -19,11 +19,16 @@ final class CrowdPeer {
   /** A refusal's head and body are kept up to this size. */
   private static final int MAX_ANSWER = 8 * 1024;
   private static final int CHUNK = 64 * 1024;
+  private static final int OP_TEXT = 1;
+  private static final int OP_CLOSE = 8;
+  private static final int OP_PING = 9;
 
   final CrowdGroup group;
   final SocketChannel channel;
   SelectionKey key;
-  private boolean ended;
+  /** Written by the crowd's thread only; read by {@link CrowdGroup#finished}. */
+  volatile boolean ended;
+  volatile long sent;
 
   /** Units still to send, each {@code times} times. */
   private final ArrayDeque<Pending> out = new ArrayDeque<>();
@@ -40,7 +45,17 @@ final class CrowdPeer {
   private int headerLength;
   private long payloadLeft;
   private int opcode;
+  /** The first bytes of the frame being read: a control frame's whole payload, a text's start. */
+  private final byte[] payloadStart = new byte[CrowdGroup.MAX_WATCHED];
+  private int payloadStartLength;
   private int closeCode = -1;
+  /** The group's watches (by index) this connection has matched at least once. */
+  final java.util.BitSet matched = new java.util.BitSet();
+  /** Bytes a rate-limited connection may read now, and when that was computed. */
+  private double allowance;
+  private long allowanceAt;
+  /** When a paused rate-limited connection reads again. */
+  long resumeAt;
 
   private static final class Pending {
     final byte[] unit;
@@ -86,6 +101,7 @@ final class CrowdPeer {
       }
       int n = channel.write(writing);
       group.bytesSent.addAndGet(n);
+      sent += n;
       if (writing.hasRemaining()) {
         key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
         return;
@@ -117,6 +133,45 @@ final class CrowdPeer {
       out.poll();
     }
     return chunk.flip();
+  }
+
+  /**
+   * How many bytes this connection may read now, at most {@code max}: all of them, or for a group
+   * that reads at a bounded rate what its allowance holds (refilled with time, a twentieth of a
+   * second's worth at most, so that reads stay smooth).
+   */
+  int readAllowance(long now, int max) {
+    long rate = group.readRate;
+    if (rate == 0) {
+      return max;
+    }
+    allowance = Math.min(burst(rate), allowance + rate * ((now - allowanceAt) / 1e9));
+    allowanceAt = now;
+    return (int) Math.min(max, (long) allowance);
+  }
+
+  private static double burst(long rate) {
+    return Math.max(4096, rate / 20.0);
+  }
+
+  /** Stops reading until the allowance is refilled; the group resumes it ({@link CrowdGroup#runPeriodic}). */
+  void pauseReading(long now) {
+    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+    double target = Math.min(burst(group.readRate), 4096);
+    resumeAt = now + (long) ((target - allowance) * 1e9 / group.readRate);
+    group.paused.add(this);
+  }
+
+  void resumeReading() {
+    if (!ended && key.isValid()) {
+      key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+    }
+  }
+
+  /** {@code n} bytes were read from the server. */
+  void read(int n) {
+    allowance -= n;
+    group.bytesReceived.addAndGet(n);
   }
 
   void received(ByteBuffer bytes) {
@@ -169,24 +224,22 @@ final class CrowdPeer {
     }
   }
 
-  /** Follows the server's frames (unmasked) and records the code of a close frame. */
+  /**
+   * Follows the server's frames (unmasked): records a close frame's code, hands text frames to
+   * the group's watches, and answers pings when the group does.
+   */
   private void readFrames(ByteBuffer bytes) {
     while (bytes.hasRemaining()) {
       if (payloadLeft > 0) {
-        if (opcode == 8 && closeCode < 0) {
-          // The code is the payload's first two bytes.
-          header[headerLength++] = bytes.get();
-          payloadLeft--;
-          if (headerLength == 2) {
-            closeCode = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
-            count(group.closeCodes, closeCode);
-            headerLength = 0;
-          }
-          continue;
+        int n = (int) Math.min(payloadLeft, bytes.remaining());
+        int keep = Math.min(n, payloadStart.length - payloadStartLength);
+        bytes.get(payloadStart, payloadStartLength, keep);
+        payloadStartLength += keep;
+        bytes.position(bytes.position() + n - keep);
+        payloadLeft -= n;
+        if (payloadLeft == 0) {
+          frameEnded();
         }
-        int skip = (int) Math.min(payloadLeft, bytes.remaining());
-        bytes.position(bytes.position() + skip);
-        payloadLeft -= skip;
         continue;
       }
       header[headerLength++] = bytes.get();
@@ -208,9 +261,31 @@ final class CrowdPeer {
       }
       headerLength = 0;
       payloadLeft = length;
-      if (opcode == 8 && length < 2 && closeCode < 0) {
-        closeCode = 1005; // a close frame without a code
-        count(group.closeCodes, closeCode);
+      payloadStartLength = 0;
+      if (length == 0) {
+        frameEnded();
+      }
+    }
+  }
+
+  /** A frame's payload has all been read; its start is in {@link #payloadStart}. */
+  private void frameEnded() {
+    switch (opcode) {
+      case OP_TEXT -> group.textReceived(payloadStart, payloadStartLength, this);
+      case OP_PING -> {
+        if (group.answersPings) {
+          queue(Frames.frame(Frames.PONG, java.util.Arrays.copyOf(payloadStart, payloadStartLength)), 1);
+        }
+      }
+      case OP_CLOSE -> {
+        if (closeCode < 0) {
+          closeCode = payloadStartLength < 2 ? 1005 // a close frame without a code
+              : ((payloadStart[0] & 0xFF) << 8) | (payloadStart[1] & 0xFF);
+          count(group.closeCodes, closeCode);
+        }
+      }
+      default -> {
+        // continuation, binary, pong: not looked at
       }
     }
   }

@@ -53,15 +53,29 @@ public final class ForkedServer implements AutoCloseable {
   private static final Pattern ERROR = Pattern.compile(
       "(?<![A-Za-z0-9_$])([A-Za-z0-9_$.]*[A-Z][A-Za-z0-9_$]*)?Error\\b|Exception in thread");
 
+  /**
+   * What the server sent and received so far (UTF-8 bytes of messages), and the {@code error}
+   * messages it sent, by text.
+   */
+  public record Metrics(long bytesIn, long bytesOut, Map<String, Long> errors) {
+
+    /** How many {@code error} messages with this text the server sent. */
+    public long errors(String error) {
+      return errors.getOrDefault(error, 0L);
+    }
+  }
+
   private final Process process;
+  private final Map<String, String> settings;
   private final int port;
   private final PrintStream commands;
   private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
   private final StringBuffer stderr = new StringBuffer();
   private final Thread errReader;
 
-  private ForkedServer(Process process) throws IOException {
+  private ForkedServer(Process process, Map<String, String> settings) throws IOException {
     this.process = process;
+    this.settings = Map.copyOf(settings);
     this.commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
     this.errReader = pump(process.getErrorStream(), "forked-server-stderr", line -> stderr.append(line).append('\n'));
     pump(process.getInputStream(), "forked-server-stdout", answers::add);
@@ -89,7 +103,7 @@ public final class ForkedServer implements AutoCloseable {
     command.add(mainClass.getName());
     settings.forEach((key, value) -> command.add(key + "=" + value));
     try {
-      return new ForkedServer(new ProcessBuilder(command).start());
+      return new ForkedServer(new ProcessBuilder(command).start(), settings);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -131,6 +145,11 @@ public final class ForkedServer implements AutoCloseable {
     return thread;
   }
 
+  /** The settings it was started with ({@link ServerProcess}), or {@code null} for one left at its default. */
+  public String setting(String key) {
+    return settings.get(key);
+  }
+
   /** The server's port on {@code 127.0.0.1}. */
   public int port() {
     return port;
@@ -166,15 +185,28 @@ public final class ForkedServer implements AutoCloseable {
 
   /** The hub's count of closed connections by close code. */
   public Map<Integer, Long> closes() {
-    String text = command("closes", "CLOSES").replaceAll("[{} ]", "");
     Map<Integer, Long> closes = new java.util.TreeMap<>();
-    for (String entry : text.split(",")) {
-      if (!entry.isEmpty()) {
-        String[] kv = entry.split("=");
-        closes.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
+    counts(command("closes", "CLOSES")).forEach((code, n) -> closes.put(Integer.parseInt(code), n));
+    return closes;
+  }
+
+  /** The hub's byte counters and errors sent. */
+  public Metrics metrics() {
+    String[] parts = command("metrics", "METRICS").split(" ", 3);
+    return new Metrics(Long.parseLong(parts[0]), Long.parseLong(parts[1]), counts(parts[2]));
+  }
+
+  /** A map as {@link Map#toString()} writes it, of counts whose keys hold no {@code ,} or {@code =}. */
+  private static Map<String, Long> counts(String text) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    String inner = text.substring(text.indexOf('{') + 1, text.lastIndexOf('}'));
+    for (String entry : inner.split(", ")) {
+      int eq = entry.lastIndexOf('=');
+      if (eq > 0) {
+        counts.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
       }
     }
-    return closes;
+    return counts;
   }
 
   /** The child's process id. */

@@ -1,13 +1,16 @@
 package dev.signaling.testkit.transport.attack;
 
 import dev.signaling.core.ConnectionInfo;
+import dev.signaling.core.Ed25519Authenticator;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
+import dev.signaling.core.SignalingMetrics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +23,14 @@ import java.util.function.BiFunction;
  * answers commands on standard input until {@code quit} or end of input: {@code heap}, {@code
  * connections}, {@code await-connections <at most> <millis>} (waits until the hub has at most that
  * many connections, then answers as {@code connections}), {@code closes} (the hub's count of
- * closes by code), {@code quit}.
+ * closes by code), {@code metrics} (bytes received and sent, errors sent by text), {@code quit}.
  *
  * <p>Settings (each optional; durations as {@code 300ms} or {@code 2s}): {@code maxMessageBytes},
  * {@code maxConnections}, {@code maxConnectionsPerAddress}, {@code maxTotalPartialBytes}, {@code
  * maxQueuedBytes}, {@code maxTotalQueuedBytes}, {@code handshakeTimeout}, {@code pingInterval},
  * {@code registerTimeout}, {@code membershipInterval}, {@code rateLimit} ({@code perSecond/burst},
- * or {@code off}).
+ * or {@code off}), {@code auth} ({@code ed25519}: {@link Ed25519Authenticator} with a 60 s skew),
+ * {@code ed25519Remembered} (the nodeIds it remembers, 100,000 unless set).
  */
 public final class ServerProcess {
 
@@ -79,6 +83,10 @@ public final class ServerProcess {
             System.out.println("CONNECTIONS " + server.hub().connectionCount());
           }
           case "closes" -> System.out.println("CLOSES " + server.hub().metrics().closes());
+          case "metrics" -> {
+            SignalingMetrics m = server.hub().metrics();
+            System.out.println("METRICS " + m.bytesIn() + " " + m.bytesOut() + " " + m.errors());
+          }
           case "quit" -> {
             return;
           }
@@ -105,6 +113,8 @@ public final class ServerProcess {
   /** The configuration that {@code key=value} arguments describe. */
   public static SignalingConfig config(String[] args) {
     SignalingConfig.Builder b = SignalingConfig.builder();
+    String auth = null;
+    int remembered = 100_000;
     for (String arg : args) {
       int eq = arg.indexOf('=');
       if (eq <= 0) {
@@ -131,8 +141,16 @@ public final class ServerProcess {
             b.rateLimit(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
           }
         }
+        case "auth" -> auth = value;
+        case "ed25519Remembered" -> remembered = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown setting: " + key);
       }
+    }
+    if (auth != null) {
+      if (!auth.equals("ed25519")) {
+        throw new IllegalArgumentException("auth is ed25519 or not set: " + auth);
+      }
+      b.authenticator(Ed25519Authenticator.create(Clock.systemUTC(), Duration.ofSeconds(60), remembered));
     }
     return b.build();
   }
