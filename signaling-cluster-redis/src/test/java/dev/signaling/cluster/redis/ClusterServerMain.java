@@ -1,6 +1,5 @@
 package dev.signaling.cluster.redis;
 
-import dev.signaling.core.SignalingHub;
 import dev.signaling.testkit.transport.attack.ForkedServer;
 import dev.signaling.testkit.transport.attack.ServerProcess;
 import dev.signaling.transport.javawebsocket.SignalingServer;
@@ -28,29 +27,10 @@ public final class ClusterServerMain {
 
   /** Serves with the settings in {@code args} (see {@link ServerProcess}). */
   public static void main(String[] args) throws IOException {
-    ServerProcess.serve(args, (config, listener) -> {
-      RedisCluster cluster = RedisCluster.builder(System.getProperty("cluster.redis"))
-          .keyPrefix(System.getProperty("cluster.prefix"))
-          .failureTimeout(Duration.ofMillis(Long.getLong("cluster.failureTimeoutMillis")))
-          .connect();
-      SignalingServer server = SignalingServer.builder().host("127.0.0.1").port(0)
-          .config(config).listener(listener).cluster(cluster).start();
-      return new ServerProcess.Running() {
-        @Override
-        public int port() {
-          return server.port();
-        }
-
-        @Override
-        public SignalingHub hub() {
-          return server.hub();
-        }
-
-        @Override
-        public void close() {
-          server.close();
-        }
-      };
-    });
+    ServerProcess.serve(args, () -> SignalingServer.builder().cluster(
+        RedisCluster.builder(System.getProperty("cluster.redis"))
+            .keyPrefix(System.getProperty("cluster.prefix"))
+            .failureTimeout(Duration.ofMillis(Long.getLong("cluster.failureTimeoutMillis")))
+            .connect()));
   }
 }

@@ -1,40 +1,60 @@
 package dev.signaling.testkit.transport;
 
 import dev.signaling.core.Participant;
+import dev.signaling.core.RunningServer;
 import dev.signaling.core.SignalingHub;
 import java.net.URI;
 import java.util.List;
 
 /**
- * A running server of the transport under test, as a {@link TransportFactory} returns it: what its
- * public API offers, plus the few hooks that only the transport can provide.
+ * A running server of the transport under test, as a {@link TransportFactory} returns it: the
+ * server itself ({@link #server()}, whose public API every test uses through the default methods
+ * here), plus the few hooks that only the transport can provide.
  */
-public interface ServerHandle extends AutoCloseable {
+public interface ServerHandle extends RunningServer {
 
-  /** The bound port. */
-  int port();
+  /** The transport's server. */
+  RunningServer server();
 
-  /** The host the server was bound to, as given. */
-  String host();
-
-  /** {@code ws://host:port} or {@code wss://host:port}. */
-  URI webSocketUri();
-
-  /** {@code http(s)://host:port/health}. */
-  URI healthUri();
-
-  /** Whether the server speaks TLS. */
-  boolean isSecure();
-
-  /** The hub behind the server. */
-  SignalingHub hub();
-
-  /** The registered nodes, as the server's own API reports them. */
-  List<Participant> participants();
-
-  /** Closes the server as its own {@code close()} does (idempotent). */
   @Override
-  void close();
+  default int port() {
+    return server().port();
+  }
+
+  @Override
+  default String host() {
+    return server().host();
+  }
+
+  @Override
+  default URI webSocketUri() {
+    return server().webSocketUri();
+  }
+
+  @Override
+  default URI healthUri() {
+    return server().healthUri();
+  }
+
+  @Override
+  default boolean isSecure() {
+    return server().isSecure();
+  }
+
+  @Override
+  default SignalingHub hub() {
+    return server().hub();
+  }
+
+  @Override
+  default List<Participant> participants() {
+    return server().participants();
+  }
+
+  @Override
+  default void close() {
+    server().close();
+  }
 
   /**
    * Hook: puts the server in the "shutting down" state that its {@code close()} passes through

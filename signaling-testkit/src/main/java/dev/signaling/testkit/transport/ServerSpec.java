@@ -1,6 +1,8 @@
 package dev.signaling.testkit.transport;
 
+import dev.signaling.core.RunningServer;
 import dev.signaling.core.SignalingConfig;
+import dev.signaling.core.spi.ServerBuilder;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.cluster.Cluster;
 import java.util.List;
@@ -69,5 +71,26 @@ public record ServerSpec(String host, int port, SignalingConfig config, Signalin
   /** This spec in a cluster ({@code null}: none). */
   public ServerSpec cluster(Cluster cluster) {
     return new ServerSpec(host, port, config, listener, tls, allowedOrigins, cluster);
+  }
+
+  /**
+   * Sets this spec on a transport's builder and starts the server.
+   *
+   * @param builder the transport's builder, as {@code SignalingServer.builder()} returns it
+   * @param <S> the transport's server
+   * @return the started server
+   */
+  public <S extends RunningServer> S start(ServerBuilder<?, S> builder) {
+    builder.host(host).port(port).config(config).listener(listener);
+    if (tls != null) {
+      builder.tls(tls);
+    }
+    if (!allowedOrigins.isEmpty()) {
+      builder.allowedOrigins(allowedOrigins.toArray(String[]::new));
+    }
+    if (cluster != null) {
+      builder.cluster(cluster);
+    }
+    return builder.start();
   }
 }

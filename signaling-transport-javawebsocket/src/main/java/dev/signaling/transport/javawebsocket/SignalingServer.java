@@ -1,12 +1,14 @@
 package dev.signaling.transport.javawebsocket;
 
 import dev.signaling.core.Participant;
+import dev.signaling.core.RunningServer;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.cluster.Cluster;
 import dev.signaling.core.spi.AllowedOrigins;
+import dev.signaling.core.spi.ServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,9 +16,7 @@ import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.channels.ServerSocketChannel;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * exit on {@code serverFailed}, so that its supervisor restarts it. A {@link RuntimeException}
  * met while handling one connection closes that connection only, with {@code 1011}.
  */
-public final class SignalingServer implements AutoCloseable {
+public final class SignalingServer implements RunningServer {
 
   private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
 
@@ -113,66 +113,37 @@ public final class SignalingServer implements AutoCloseable {
     return new Builder();
   }
 
-  /**
-   * The port the server listens on (the real one when it was started with port {@code 0}).
-   *
-   * @return the port the server listens on (the real one when it was started with port {@code 0})
-   */
+  @Override
   public int port() {
     return port;
   }
 
-  /**
-   * The host the server was bound to, as given to the builder (default {@code 0.0.0.0}).
-   *
-   * @return the host the server was bound to, as given to the builder (default {@code 0.0.0.0})
-   */
+  @Override
   public String host() {
     return host;
   }
 
-  /**
-   * Where clients connect, e.g. {@code ws://127.0.0.1:3001} ({@code wss://} with TLS); the
-   * loopback address when bound to all interfaces.
-   *
-   * @return where clients connect
-   */
+  @Override
   public URI webSocketUri() {
     return uri(secure ? "wss" : "ws", null);
   }
 
-  /**
-   * The health endpoint, e.g. {@code http://127.0.0.1:3001/health} ({@code https://} with TLS).
-   *
-   * @return the health endpoint
-   */
+  @Override
   public URI healthUri() {
     return uri(secure ? "https" : "http", PlainHttp.HEALTH_PATH);
   }
 
-  /**
-   * Whether this server speaks TLS ({@code wss://}, {@code https://}).
-   *
-   * @return whether this server speaks TLS ({@code wss://}, {@code https://})
-   */
+  @Override
   public boolean isSecure() {
     return secure;
   }
 
-  /**
-   * The hub behind this server, to read its state or close it.
-   *
-   * @return the hub behind this server, to read its state or close it
-   */
+  @Override
   public SignalingHub hub() {
     return hub;
   }
 
-  /**
-   * The registered nodes in registration order: an immutable snapshot.
-   *
-   * @return the registered nodes in registration order
-   */
+  @Override
   public List<Participant> participants() {
     return hub.participants();
   }
@@ -241,134 +212,23 @@ public final class SignalingServer implements AutoCloseable {
     }
   }
 
-  /** Configures and starts a {@link SignalingServer}. Not thread-safe; reusable. */
-  public static final class Builder {
-    private String host = "0.0.0.0";
-    private int port = 3001;
-    private SignalingConfig config = SignalingConfig.defaults();
-    private SignalingListener listener = SignalingListener.NONE;
-    private Cluster cluster;
-    private SSLContext tls;
-    private AllowedOrigins allowedOrigins = AllowedOrigins.ANY;
+  /**
+   * Configures and starts a {@link SignalingServer}: host, port, configuration, listener, cluster,
+   * TLS and allowed origins ({@link ServerBuilder}). Not thread-safe; reusable.
+   */
+  public static final class Builder extends ServerBuilder<Builder, SignalingServer> {
 
     private Builder() {}
 
-    /**
-     * The address to bind: a host name or IP literal. Default {@code 0.0.0.0} (all interfaces).
-     *
-     * @param host the host
-     * @return this builder
-     */
-    public Builder host(String host) {
-      Objects.requireNonNull(host, "host");
-      if (host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank");
-      }
-      this.host = host;
-      return this;
-    }
-
-    /**
-     * The TCP port; {@code 0} picks an ephemeral one. Default {@code 3001}.
-     *
-     * @param port the port
-     * @return this builder
-     */
-    public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be in 0..65535: " + port);
-      }
-      this.port = port;
-      return this;
-    }
-
-    /**
-     * The protocol's policies and limits. Default {@link SignalingConfig#defaults()}.
-     *
-     * @param config the configuration
-     * @return this builder
-     */
-    public Builder config(SignalingConfig config) {
-      this.config = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Callbacks on joins and leaves. Default {@link SignalingListener#NONE}.
-     *
-     * @param listener the listener to call
-     * @return this builder
-     */
-    public Builder listener(SignalingListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /**
-     * Makes this server one of a cluster that acts as one server (for example {@code
-     * RedisCluster.connect("redis://...")} from {@code signaling-cluster-redis}). The server owns
-     * it: {@link SignalingServer#close()} leaves the cluster and closes it, and so does a failed
-     * {@link #start()}. Default: none, the server runs alone and needs no broker.
-     *
-     * @param cluster the cluster to join
-     * @return this builder
-     */
-    public Builder cluster(Cluster cluster) {
-      this.cluster = Objects.requireNonNull(cluster, "cluster");
-      return this;
-    }
-
-    /**
-     * Serves TLS on the port: {@code wss://} for WebSocket and {@code https://…/health}, with the
-     * certificate and protocols of {@code context} (its default {@code SSLParameters}). Plain
-     * {@code ws://} is then not served; a client that does not speak TLS is disconnected.
-     * Default: no TLS.
-     *
-     * @param context an initialized context holding the server's key and certificate, e.g. from
-     *     {@code SSLContext.getInstance("TLS")} initialized with a {@code KeyManagerFactory}
-     * @return this builder
-     * @throws IllegalArgumentException if the context was never initialized
-     */
-    public Builder tls(SSLContext context) {
-      Objects.requireNonNull(context, "context");
-      try {
-        context.createSSLEngine(); // fails now, not at the first connection, if never initialized
-      } catch (IllegalStateException e) {
-        throw new IllegalArgumentException("the SSLContext is not initialized: " + e.getMessage(), e);
-      }
-      this.tls = context;
-      return this;
-    }
-
-    /**
-     * Browser origins allowed to open a WebSocket, e.g. {@code "https://app.example.com"} (scheme,
-     * host and port only; {@code "null"} for opaque origins). An upgrade whose {@code Origin}
-     * header is another origin, or that carries more than one, is refused with HTTP {@code 403};
-     * an upgrade without {@code Origin} (not a browser: browsers always send it) is allowed.
-     * Plain HTTP ({@code /health}) is not affected. Default, or when called with no origins: every
-     * origin is allowed, as by the reference server.
-     *
-     * @param origins the allowed origins
-     * @return this builder
-     * @throws IllegalArgumentException naming an entry that is not an origin
-     */
-    public Builder allowedOrigins(String... origins) {
-      this.allowedOrigins = AllowedOrigins.of(Arrays.asList(origins));
-      return this;
-    }
-
-    /**
-     * Binds the port and starts serving; returns once connections are accepted (in a cluster:
-     * once the server has joined it and read its current membership).
-     *
-     * @return the started server
-     * @throws SignalingException if the port cannot be bound (the message names it), or the
-     *     server does not start
-     */
+    @Override
     public SignalingServer start() {
+      Options options = options();
+      Cluster cluster = options.cluster();
+      SSLContext tls = options.tls();
+      String host = options.host();
       ServerSocketChannel channel;
       try {
-        channel = bind();
+        channel = bind(host, options.port());
       } catch (SignalingException e) {
         if (cluster != null) {
           cluster.close();
@@ -378,8 +238,8 @@ public final class SignalingServer implements AutoCloseable {
       SignalingHub hub;
       try {
         hub = cluster == null
-            ? SignalingHub.create(config, listener)
-            : SignalingHub.create(config, listener, cluster);
+            ? SignalingHub.create(options.config(), options.listener())
+            : SignalingHub.create(options.config(), options.listener(), cluster);
       } catch (RuntimeException e) {
         closeQuietly(channel);
         if (cluster != null) {
@@ -391,23 +251,24 @@ public final class SignalingServer implements AutoCloseable {
       try {
         // Bound here rather than by Java-WebSocket, which reports a bind failure only later and
         // on another thread; it takes the bound channel as it is.
-        endpoint = new WebSocketEndpoint(channel, hub, tls, allowedOrigins, STOP_TIMEOUT_MILLIS);
+        endpoint = new WebSocketEndpoint(channel, hub, tls, options.allowedOrigins(), STOP_TIMEOUT_MILLIS);
         endpoint.startAndWait(START_TIMEOUT_MILLIS);
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+        AllowedOrigins origins = options.allowedOrigins();
         log.info("Signaling server listening on {}:{} ({}; origins: {})", host, local.getPort(),
-            tls == null ? "ws" : "wss", allowedOrigins.allowsAny() ? "any" : allowedOrigins.origins());
+            tls == null ? "ws" : "wss", origins.allowsAny() ? "any" : origins.origins());
         return new SignalingServer(host, local, tls != null, hub, channel, endpoint);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw failedToStart(channel, hub, endpoint, e);
+        throw failedToStart(options, channel, hub, endpoint, e);
       } catch (ExecutionException e) {
-        throw failedToStart(channel, hub, endpoint, e.getCause());
+        throw failedToStart(options, channel, hub, endpoint, e.getCause());
       } catch (IOException | TimeoutException | RuntimeException e) {
-        throw failedToStart(channel, hub, endpoint, e);
+        throw failedToStart(options, channel, hub, endpoint, e);
       }
     }
 
-    private ServerSocketChannel bind() {
+    private static ServerSocketChannel bind(String host, int port) {
       ServerSocketChannel channel = null;
       try {
         channel = ServerSocketChannel.open();
@@ -423,7 +284,7 @@ public final class SignalingServer implements AutoCloseable {
       }
     }
 
-    private SignalingException failedToStart(ServerSocketChannel channel, SignalingHub hub,
+    private static SignalingException failedToStart(Options options, ServerSocketChannel channel, SignalingHub hub,
         WebSocketEndpoint endpoint, Throwable cause) {
       if (endpoint != null) {
         try {
@@ -436,7 +297,8 @@ public final class SignalingServer implements AutoCloseable {
       }
       hub.close();
       closeQuietly(channel);
-      return new SignalingException("signaling server on " + host + ":" + port + " did not start", cause);
+      return new SignalingException(
+          "signaling server on " + options.host() + ":" + options.port() + " did not start", cause);
     }
   }
 }

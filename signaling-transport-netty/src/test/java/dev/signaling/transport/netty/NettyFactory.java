@@ -1,30 +1,15 @@
 package dev.signaling.transport.netty;
 
-import dev.signaling.core.Participant;
-import dev.signaling.core.SignalingHub;
 import dev.signaling.testkit.transport.ServerHandle;
 import dev.signaling.testkit.transport.ServerSpec;
 import dev.signaling.testkit.transport.TransportFactory;
-import java.net.URI;
-import java.util.List;
 
 /** The Netty transport for the transport test kit: a spec onto the builder, and the hooks. */
 final class NettyFactory implements TransportFactory {
 
   @Override
   public ServerHandle start(ServerSpec spec) {
-    SignalingServer.Builder builder = SignalingServer.builder().host(spec.host()).port(spec.port())
-        .config(spec.config()).listener(spec.listener());
-    if (spec.tls() != null) {
-      builder.tls(spec.tls());
-    }
-    if (!spec.allowedOrigins().isEmpty()) {
-      builder.allowedOrigins(spec.allowedOrigins().toArray(String[]::new));
-    }
-    if (spec.cluster() != null) {
-      builder.cluster(spec.cluster());
-    }
-    return new Handle(builder.start());
+    return new Handle(spec.start(SignalingServer.builder()));
   }
 
   @Override
@@ -34,46 +19,6 @@ final class NettyFactory implements TransportFactory {
 
   /** A {@link SignalingServer} as the kit sees it. */
   record Handle(SignalingServer server) implements ServerHandle {
-
-    @Override
-    public int port() {
-      return server.port();
-    }
-
-    @Override
-    public String host() {
-      return server.host();
-    }
-
-    @Override
-    public URI webSocketUri() {
-      return server.webSocketUri();
-    }
-
-    @Override
-    public URI healthUri() {
-      return server.healthUri();
-    }
-
-    @Override
-    public boolean isSecure() {
-      return server.isSecure();
-    }
-
-    @Override
-    public SignalingHub hub() {
-      return server.hub();
-    }
-
-    @Override
-    public List<Participant> participants() {
-      return server.participants();
-    }
-
-    @Override
-    public void close() {
-      server.close();
-    }
 
     @Override
     public void markShuttingDown() {

@@ -2,10 +2,11 @@ package dev.signaling.testkit.transport.attack;
 
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.Ed25519Authenticator;
+import dev.signaling.core.RunningServer;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.core.SignalingHub;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.core.SignalingMetrics;
+import dev.signaling.core.spi.ServerBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,11 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The child's side of a {@link ForkedServer}: a transport's main class calls {@link #serve} with
- * a way to start its server, and this class does the rest: it turns the {@code key=value}
+ * its server's builder ({@code ServerProcess.serve(args, SignalingServer::builder)}), and this
+ * class does the rest: it turns the {@code key=value}
  * arguments into a {@link SignalingConfig}, starts the server, prints {@code READY <port>} and
  * answers commands on standard input until {@code quit} or end of input: {@code heap}, {@code
  * connections}, {@code await-connections <at most> <millis>} (waits until the hub has at most that
@@ -34,26 +36,17 @@ import java.util.function.BiFunction;
  */
 public final class ServerProcess {
 
-  /** A server the child runs. */
-  public interface Running extends AutoCloseable {
-    /** Its port on {@code 127.0.0.1}. */
-    int port();
-
-    /** Its hub. */
-    SignalingHub hub();
-
-    @Override
-    void close();
-  }
-
   private ServerProcess() {}
 
   /**
-   * Starts the server that {@code start} builds from the settings in {@code args} and a listener
-   * (which the server must use), then serves commands.
+   * Starts a server on {@code 127.0.0.1}, on an ephemeral port, from the builder that {@code
+   * builder} gives, with the settings in {@code args}, then serves commands.
+   *
+   * @param args the settings, as {@code key=value}
+   * @param builder the transport's builder (with whatever else the server needs, e.g. a cluster)
+   * @throws IOException if standard input fails
    */
-  public static void serve(String[] args, BiFunction<SignalingConfig, SignalingListener, Running> start)
-      throws IOException {
+  public static void serve(String[] args, Supplier<? extends ServerBuilder<?, ?>> builder) throws IOException {
     Object connectionsChanged = new Object();
     SignalingListener listener = new SignalingListener() {
       @Override
@@ -63,7 +56,7 @@ public final class ServerProcess {
         }
       }
     };
-    Running server = start.apply(config(args), listener);
+    RunningServer server = builder.get().host("127.0.0.1").port(0).config(config(args)).listener(listener).start();
     System.out.println("READY " + server.port());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try {
