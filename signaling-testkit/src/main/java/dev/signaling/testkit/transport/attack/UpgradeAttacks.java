@@ -54,7 +54,9 @@ public abstract class UpgradeAttacks extends AttackGroup {
       CrowdGroup hoarders = crowd.connect(slots, Crowd.loopback(2), true).send(Frames.upgradeRequest());
       check.probeUntil(() -> hoarders.upgraded() + hoarders.statuses().getOrDefault(429, 0) == slots, ATTACK);
       assertThat(hoarders.upgraded()).as("the per-address cap (default 256)").isEqualTo(256);
-      check.probeUntil(() -> hoarders.closedWith(1008) == 256, ATTACK);
+      // Told 1008, and their sockets closed: a peer that never answers the close frame keeps its
+      // TCP connection, and so its slot, until the server's close grace ends.
+      check.probeUntil(() -> hoarders.closedWith(1008) == 256 && hoarders.ended() == slots, ATTACK);
       CrowdGroup late = crowd.connect(newcomers, Crowd.loopback(2), true)
           .watch(participants)
           .send(Frames.upgradeRequest())
