@@ -27,13 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every setting comes from a flag or an environment variable ({@code --help} lists them all
  * with their defaults): where it listens, on which transport (Java-WebSocket by default, or
- * Netty), every limit and policy, TLS, allowed origins,
- * authentication, cluster mode on Redis and a Prometheus metrics port. Joins and leaves are
- * logged at DEBUG through SLF4J. A bad argument prints one line and exits with status 2; a server
- * that cannot start prints one line and exits with status 1; a server that failed while running
- * (an {@link Error} such as an {@link OutOfMemoryError} reached one of its threads: it closed every
- * client with {@code 1011} and stopped) exits with status {@value #FAILED}, so that a supervisor
- * restarts it.
+ * Netty), every limit and policy, TLS, allowed origins, authentication, cluster mode on Redis and
+ * a Prometheus metrics port. Joins and leaves are logged at DEBUG through SLF4J. A bad argument
+ * prints one line and exits with status 2; a server that cannot start prints one line and exits
+ * with status 1; a server that failed while running (an {@link Error} such as an {@link
+ * OutOfMemoryError} reached one of its threads: it closed every client with {@code 1011} and
+ * stopped) exits with status {@value #FAILED}, so that a supervisor restarts it.
  */
 public final class ServerMain {
 

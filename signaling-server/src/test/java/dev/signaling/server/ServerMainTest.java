@@ -54,10 +54,11 @@ class ServerMainTest {
     return http.send(HttpRequest.newBuilder(uri).timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Transport.class)
   @Timeout(30)
-  void aServerThatFails_closesItsClients1011_andRunEndsWithStatus3() throws Exception {
-    start();
+  void aServerThatFails_closesItsClients1011_andRunEndsWithStatus3(Transport transport) throws Exception {
+    start("--transport", transport.flagValue());
     WebSocketTestClient client = WebSocketTestClient.connect("client", running.server().webSocketUri());
     client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
     client.next();
