@@ -135,13 +135,14 @@ class ServerJarIT {
   }
 
   @Test
-  void threeJarsOnOneRedis_actAsOneServer_withOneParticipantsList() throws Exception {
+  void threeJarsOnOneRedis_actAsOneServer_withOneParticipantsList_whateverTheirTransport() throws Exception {
     int redisPort = freePort();
     keep(JarProcess.redis(redisPort));
     List<WebSocketTestClient> clients = new ArrayList<>();
     List<JarProcess> jars = new ArrayList<>();
     for (String node : List.of("a", "b", "c")) {
-      JarProcess jar = keep(JarProcess.server("--host", "127.0.0.1", "--port", "0",
+      String transport = node.equals("b") ? "netty" : "java-websocket"; // one cluster, both transports
+      JarProcess jar = keep(JarProcess.server("--transport", transport, "--host", "127.0.0.1", "--port", "0",
           "--cluster", "redis://127.0.0.1:" + redisPort, "--cluster-key-prefix", "it", "--cluster-failure-timeout", "2s"));
       URI webSocket = jar.awaitUri("  WebSocket: ");
       assertThat(jar.awaitLine("  Cluster:   ")).contains("redis://127.0.0.1:" + redisPort, "key prefix it");
@@ -165,17 +166,22 @@ class ServerJarIT {
     }
     assertThat(lists).as("the same list, in the same order, on every server").containsOnly(lists.get(0));
 
-    // A signal crosses servers: a (first jar) to c (third jar).
-    clients.get(0).send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"c\",\"payload\":{\"sdp\":\"x\"}}");
-    String received;
-    do {
-      received = clients.get(2).next();
-    } while (!received.contains("\"type\":\"signal\""));
-    assertThat(received).isEqualTo("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"c\",\"payload\":{\"sdp\":\"x\"}}");
+    // Signals cross servers: a (first jar) to c (third jar), and out of and into the Netty one.
+    for (String[] hop : new String[][] {{"a", "c"}, {"a", "b"}, {"b", "c"}}) {
+      String signal = "{\"type\":\"signal\",\"from\":\"" + hop[0] + "\",\"to\":\"" + hop[1]
+          + "\",\"payload\":{\"sdp\":\"x\"}}";
+      clients.get(hop[0].charAt(0) - 'a').send(signal);
+      String received;
+      do {
+        received = clients.get(hop[1].charAt(0) - 'a').next();
+      } while (!received.contains("\"type\":\"signal\""));
+      assertThat(received).isEqualTo(signal);
+    }
 
     for (JarProcess jar : jars) {
       assertThat(jar.errLines()).as("a cluster server logs its start and its joining, not Lettuce's set-up")
-          .allMatch(line -> line.contains(" INFO SignalingServer - ") || line.contains(" INFO RedisCluster - "));
+          .allMatch(line -> line.contains(" INFO SignalingServer - ") || line.contains(" INFO Listeners - ")
+              || line.contains(" INFO RedisCluster - "));
     }
   }
 

@@ -226,9 +226,11 @@ class ServerMainTest {
     assertThat(response.body()).isEqualTo("{\"ok\":true}");
   }
 
-  @Test
-  void limitsFromTheCommandLine_applyOverSockets() throws Exception {
-    start("--max-message-bytes", "64", "--max-connections", "1", "--duplicate-policy", "REJECT");
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void limitsFromTheCommandLine_applyOverSockets(Transport transport) throws Exception {
+    start("--transport", transport.flagValue(), "--max-message-bytes", "64", "--max-connections", "1",
+        "--duplicate-policy", "REJECT");
     HttpClient http = HttpClient.newHttpClient();
     try (WebSocketTestClient a = WebSocketTestClient.connect("client", running.server().webSocketUri(), http)) {
       assertThatThrownBy(() -> WebSocketTestClient.connect("client", running.server().webSocketUri(), http))
@@ -242,12 +244,13 @@ class ServerMainTest {
     }
   }
 
-  @Test
-  void everythingFromTheOutside_tlsOriginsEd25519AndMetrics_worksOverSockets() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void everythingFromTheOutside_tlsOriginsEd25519AndMetrics_worksOverSockets(Transport transport) throws Exception {
     TestCertificate certificate = TestCertificate.get();
     running = ServerMain.start(Options.parse(
-        new String[] {"--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--auth", "ed25519",
-            "--allowed-origins", "https://app.example.com"},
+        new String[] {"--transport", transport.flagValue(), "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0",
+            "--auth", "ed25519", "--allowed-origins", "https://app.example.com"},
         Map.of("TLS_KEYSTORE", certificate.keystore().toString(),
             "TLS_KEYSTORE_PASSWORD", TestCertificate.PASSWORD, "TLS_KEYSTORE_TYPE", TestCertificate.TYPE)), out);
     URI wss = running.server().webSocketUri();
