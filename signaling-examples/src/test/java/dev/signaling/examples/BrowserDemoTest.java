@@ -11,7 +11,7 @@ import com.google.gson.JsonPrimitive;
 import dev.signaling.core.ConnectionInfo;
 import dev.signaling.core.Participant;
 import dev.signaling.core.SignalingListener;
-import dev.signaling.transport.javawebsocket.SignalingServer;
+import dev.signaling.core.SignalingHub;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,14 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The browser demo end to end, in Debian's headless Chromium driven by playwright-core: two
  * pages join, open a WebRTC data channel through the signaling server, chat both ways, leave the
- * server (which is then stopped altogether) and chat again, peer to peer.
+ * server (which is then stopped altogether) and chat again, peer to peer; over each transport.
  *
  * <p>The driver and Chromium run in a network namespace of their own with nothing but {@code lo}
  * ({@code unshare --net}), reaching the servers through Unix sockets: WebRTC then has no address
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>Needs {@code chromium} (Debian package), the npm packages of {@code src/test/browser},
  * {@code unshare} and {@code ip}; {@code .ci/run} installs them. Without them this test fails
  * and says how to install them. Screenshots and what each page showed land in {@code
- * target/browser-demo/}.
+ * target/browser-demo/<transport>/}.
  */
 class BrowserDemoTest {
 
@@ -69,42 +70,57 @@ class BrowserDemoTest {
   private final List<String> joined = new CopyOnWriteArrayList<>();
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger signalsRelayed = new AtomicInteger();
-  private SignalingServer server;
+  private Server server;
   private PageServer page;
   private Path bridgeDir;
   private final List<UnixSocketBridge> bridges = new ArrayList<>();
   private Process driver;
 
-  @BeforeEach
-  void startServers() {
-    server = SignalingServer.builder()
-        .host("127.0.0.1")
-        .port(0)
-        .listener(new SignalingListener() {
-          @Override
-          public void connectionOpened(ConnectionInfo connection) {
-            openConnections.incrementAndGet();
-          }
+  /** The transports the demo runs over: the same builder calls, two {@code SignalingServer} classes. */
+  enum Transport {
+    JAVA_WEBSOCKET, NETTY
+  }
 
-          @Override
-          public void connectionClosed(ConnectionInfo connection, int code, String reason, boolean remote) {
-            synchronized (openConnections) {
-              openConnections.decrementAndGet();
-              openConnections.notifyAll();
-            }
-          }
+  /** A started signaling server, whichever its transport. */
+  private record Server(int port, SignalingHub hub, AutoCloseable closer) {}
 
-          @Override
-          public void nodeJoined(Participant participant) {
-            joined.add(participant.username());
-          }
+  private void startServers(Transport transport) {
+    SignalingListener listener = new SignalingListener() {
+      @Override
+      public void connectionOpened(ConnectionInfo connection) {
+        openConnections.incrementAndGet();
+      }
 
-          @Override
-          public void signalRelayed(String from, String to) {
-            signalsRelayed.incrementAndGet();
-          }
-        })
-        .start();
+      @Override
+      public void connectionClosed(ConnectionInfo connection, int code, String reason, boolean remote) {
+        synchronized (openConnections) {
+          openConnections.decrementAndGet();
+          openConnections.notifyAll();
+        }
+      }
+
+      @Override
+      public void nodeJoined(Participant participant) {
+        joined.add(participant.username());
+      }
+
+      @Override
+      public void signalRelayed(String from, String to) {
+        signalsRelayed.incrementAndGet();
+      }
+    };
+    server = switch (transport) {
+      case JAVA_WEBSOCKET -> {
+        var s = dev.signaling.transport.javawebsocket.SignalingServer.builder()
+            .host("127.0.0.1").port(0).listener(listener).start();
+        yield new Server(s.port(), s.hub(), s);
+      }
+      case NETTY -> {
+        var s = dev.signaling.transport.netty.SignalingServer.builder()
+            .host("127.0.0.1").port(0).listener(listener).start();
+        yield new Server(s.port(), s.hub(), s);
+      }
+    };
     page = PageServer.start("127.0.0.1", 0, server.port());
   }
 
@@ -120,16 +136,23 @@ class BrowserDemoTest {
     if (bridgeDir != null) {
       Files.deleteIfExists(bridgeDir);
     }
-    page.close();
-    server.close();
+    if (page != null) {
+      page.close();
+    }
+    if (server != null) {
+      server.closer().close();
+    }
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Transport.class)
   @Timeout(value = 5, unit = TimeUnit.MINUTES) // a last resort; the run has its own, shorter limits
-  void twoBrowsers_chatOverADataChannel_thatOutlivesTheSignalingServer() throws Exception {
+  void twoBrowsers_chatOverADataChannel_thatOutlivesTheSignalingServer(Transport transport) throws Exception {
     requireBrowserAndDriver();
-    Files.createDirectories(OUTPUT_DIR);
-    Path stderr = OUTPUT_DIR.resolve("driver-stderr.log");
+    startServers(transport);
+    Path outputDir = OUTPUT_DIR.resolve(transport.name().toLowerCase(Locale.ROOT));
+    Files.createDirectories(outputDir);
+    Path stderr = outputDir.resolve("driver-stderr.log");
 
     // Short paths: a Unix socket's path is limited to about 100 bytes.
     bridgeDir = Files.createTempDirectory("signaling-bridge");
@@ -142,7 +165,7 @@ class BrowserDemoTest {
 
     ProcessBuilder builder = new ProcessBuilder("unshare", "--net", "--map-root-user", "--",
         "sh", "-c", "ip link set lo up && exec node demo-e2e.mjs \"$0\" \"$1\"",
-        page.uri().toString(), OUTPUT_DIR.toAbsolutePath().toString())
+        page.uri().toString(), outputDir.toAbsolutePath().toString())
         .directory(DRIVER_DIR.toFile())
         .redirectError(stderr.toFile());
     builder.environment().put("CHROMIUM", CHROMIUM);
@@ -156,9 +179,9 @@ class BrowserDemoTest {
     // Both pages closed their WebSocket: the server must have no connection left. Then stop the
     // server altogether, so that nothing could relay what the pages send next.
     awaitNoOpenConnection(deadline, output);
-    assertThat(server.participants()).as("nobody is registered any more").isEmpty();
+    assertThat(server.hub().participants()).as("nobody is registered any more").isEmpty();
     int signalsBefore = signalsRelayed.get();
-    server.close();
+    server.closer().close();
     output.answer("continue");
 
     JsonObject result = JsonParser.parseString(
@@ -186,7 +209,7 @@ class BrowserDemoTest {
         "theirs: The signaling server is gone, and we can still talk.",
         "mine: Peer to peer, as promised."));
 
-    Path screenshot = OUTPUT_DIR.resolve("browser-demo.png");
+    Path screenshot = outputDir.resolve("browser-demo.png");
     byte[] png = Files.readAllBytes(screenshot);
     assertThat(png).as("a PNG screenshot of both pages").startsWith(0x89, 'P', 'N', 'G');
     assertThat(png.length).isGreaterThan(20_000);

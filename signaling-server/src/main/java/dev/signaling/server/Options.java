@@ -21,6 +21,7 @@ import java.util.function.BiConsumer;
  *
  * @param host the interface to bind, {@code 0.0.0.0} by default
  * @param port the TCP port, {@code 3001} by default; {@code 0} picks a free one
+ * @param transport the transport that serves the port, Java-WebSocket by default
  * @param config the protocol's policies and limits
  * @param tls the keystore to serve TLS with, or {@code null} for plain {@code ws://}
  * @param allowedOrigins the browser origins allowed to connect; empty allows any
@@ -33,6 +34,7 @@ import java.util.function.BiConsumer;
 record Options(
     String host,
     int port,
+    Transport transport,
     SignalingConfig config,
     Keystore tls,
     List<String> allowedOrigins,
@@ -43,6 +45,7 @@ record Options(
 
   static final String DEFAULT_HOST = "0.0.0.0";
   static final int DEFAULT_PORT = 3001;
+  static final Transport DEFAULT_TRANSPORT = Transport.JAVA_WEBSOCKET;
   /** {@link #metricsPort()} when no metrics are served. */
   static final int NO_METRICS = -1;
   static final String DEFAULT_KEY_PREFIX = "signaling";
@@ -95,6 +98,7 @@ record Options(
 
   Options {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(config, "config");
     allowedOrigins = List.copyOf(allowedOrigins);
     Objects.requireNonNull(auth, "auth");
@@ -102,7 +106,8 @@ record Options(
 
   /** Everything that may be set, in the order of the usage text. */
   private static final List<Setting> SETTINGS = List.of(
-      // --transport (Java-WebSocket or Netty) goes here, with the Netty transport (issue 12).
+      new Setting("--transport", "TRANSPORT", "NAME", "the WebSocket transport: java-websocket, or netty (epoll, every core)",
+          DEFAULT_TRANSPORT.flagValue(), (d, v) -> d.transport = Values.transport(v, d.source)),
       new Setting("--port", "PORT", "N", "TCP port; 0 = any free port", String.valueOf(DEFAULT_PORT),
           (d, v) -> d.port = Values.port(v, d.source)),
       new Setting("--host", "HOST", "H", "interface to bind; 0.0.0.0 = all", DEFAULT_HOST,
@@ -201,7 +206,7 @@ record Options(
   static Options parse(String[] args, Map<String, String> env) {
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
-        return new Options(DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, null, List.of(), Auth.NONE, NO_METRICS, null, true);
+        return new Options(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_TRANSPORT, DEFAULTS, null, List.of(), Auth.NONE, NO_METRICS, null, true);
       }
     }
 
@@ -276,6 +281,7 @@ record Options(
     String source;
     String host = DEFAULT_HOST;
     int port = DEFAULT_PORT;
+    Transport transport = DEFAULT_TRANSPORT;
     final SignalingConfig.Builder config = SignalingConfig.builder();
     Integer rate;
     Integer burst;
@@ -335,7 +341,7 @@ record Options(
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      return new Options(host, port, built, tls, origins, auth, metricsPort, cluster, false);
+      return new Options(host, port, transport, built, tls, origins, auth, metricsPort, cluster, false);
     }
   }
 

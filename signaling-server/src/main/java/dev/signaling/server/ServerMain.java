@@ -3,7 +3,6 @@ package dev.signaling.server;
 import dev.signaling.cluster.redis.RedisCluster;
 import dev.signaling.core.Ed25519Authenticator;
 import dev.signaling.core.SignalingConfig;
-import dev.signaling.transport.javawebsocket.SignalingServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -21,18 +20,19 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar signaling-server.jar --port 3001
+ * java -jar signaling-server.jar --transport netty --port 3001
  * java -jar signaling-server.jar --cluster redis://10.0.0.5:6379 --metrics-port 9464
  * mvn -q -pl signaling-server -am compile -Pserver -Dexec.args="--port 3002"   # from a checkout
  * </pre>
  *
  * <p>Every setting comes from a flag or an environment variable ({@code --help} lists them all
- * with their defaults): where it listens, every limit and policy, TLS, allowed origins,
- * authentication, cluster mode on Redis and a Prometheus metrics port. Joins and leaves are
- * logged at DEBUG through SLF4J. A bad argument prints one line and exits with status 2; a server
- * that cannot start prints one line and exits with status 1; a server that failed while running
- * (an {@link Error} such as an {@link OutOfMemoryError} reached one of its threads: it closed every
- * client with {@code 1011} and stopped) exits with status {@value #FAILED}, so that a supervisor
- * restarts it.
+ * with their defaults): where it listens, on which transport (Java-WebSocket by default, or
+ * Netty), every limit and policy, TLS, allowed origins, authentication, cluster mode on Redis and
+ * a Prometheus metrics port. Joins and leaves are logged at DEBUG through SLF4J. A bad argument
+ * prints one line and exits with status 2; a server that cannot start prints one line and exits
+ * with status 1; a server that failed while running (an {@link Error} such as an {@link
+ * OutOfMemoryError} reached one of its threads: it closed every client with {@code 1011} and
+ * stopped) exits with status {@value #FAILED}, so that a supervisor restarts it.
  */
 public final class ServerMain {
 
@@ -100,24 +100,17 @@ public final class ServerMain {
    */
   static Running start(Options options, PrintStream out) {
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
-    SignalingServer.Builder builder =
-        SignalingServer.builder()
-            .host(options.host())
-            .port(options.port())
-            .config(withAuthentication(options))
-            .allowedOrigins(options.allowedOrigins().toArray(String[]::new))
-            .listener(new LoggingListener(failure));
-    if (options.tls() != null) {
-      builder.tls(sslContext(options.tls())); // before Redis: nothing to undo when it fails
-    }
+    SSLContext tls = options.tls() == null ? null : sslContext(options.tls()); // before Redis: nothing to undo
+    RedisCluster cluster = null;
     if (options.cluster() != null) {
-      Options.Cluster cluster = options.cluster();
-      builder.cluster(RedisCluster.builder(cluster.redisUri())
-          .keyPrefix(cluster.keyPrefix())
-          .failureTimeout(cluster.failureTimeout())
-          .connect()); // the server owns it from here, and closes it if it cannot start
+      Options.Cluster settings = options.cluster();
+      cluster = RedisCluster.builder(settings.redisUri())
+          .keyPrefix(settings.keyPrefix())
+          .failureTimeout(settings.failureTimeout())
+          .connect(); // the server owns it from here, and closes it if it cannot start
     }
-    SignalingServer server = builder.start();
+    Transport.Server server = options.transport().start(options.host(), options.port(), withAuthentication(options),
+        options.allowedOrigins(), new LoggingListener(failure), tls, cluster);
     MetricsEndpoint metrics = null;
     try {
       if (options.metricsPort() != Options.NO_METRICS) {
@@ -128,7 +121,8 @@ public final class ServerMain {
       throw e;
     }
     // The server's URLs name 127.0.0.1 when it binds all interfaces, so they can be pasted as is.
-    out.println("Signaling server listening on " + server.host() + ":" + server.port());
+    out.println("Signaling server listening on " + server.host() + ":" + server.port() + " ("
+        + options.transport().flagValue() + ")");
     out.println("  WebSocket: " + server.webSocketUri());
     out.println("  Health:    " + server.healthUri());
     if (metrics != null) {
@@ -203,7 +197,7 @@ public final class ServerMain {
    * @param metrics the Prometheus endpoint, or {@code null}
    * @param failure completed when the server fails while running
    */
-  record Running(SignalingServer server, MetricsEndpoint metrics, CompletableFuture<Throwable> failure)
+  record Running(Transport.Server server, MetricsEndpoint metrics, CompletableFuture<Throwable> failure)
       implements AutoCloseable {
     @Override
     public void close() {

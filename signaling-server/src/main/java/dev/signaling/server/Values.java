@@ -2,7 +2,7 @@ package dev.signaling.server;
 
 import dev.signaling.cluster.redis.RedisCluster;
 import dev.signaling.core.DuplicatePolicy;
-import dev.signaling.transport.javawebsocket.SignalingServer;
+import dev.signaling.core.spi.AllowedOrigins;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +85,14 @@ final class Values {
     }
   }
 
+  static Transport transport(String value, String source) {
+    Transport transport = Transport.named(value.toLowerCase(Locale.ROOT));
+    if (transport == null) {
+      throw new Options.UsageException(source + " must be java-websocket or netty: '" + value + "'");
+    }
+    return transport;
+  }
+
   static Options.Auth auth(String value, String source) {
     try {
       return Options.Auth.valueOf(value.toUpperCase(Locale.ROOT));
@@ -122,7 +130,7 @@ final class Values {
       }
     }
     try {
-      SignalingServer.builder().allowedOrigins(origins.toArray(String[]::new)); // validates each
+      AllowedOrigins.of(origins); // validates each, as both transports do
     } catch (IllegalArgumentException e) {
       throw new Options.UsageException(source + ": " + e.getMessage());
     }

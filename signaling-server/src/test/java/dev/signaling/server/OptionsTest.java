@@ -24,6 +24,7 @@ class OptionsTest {
   private record Case(String flag, String env, String value, Object expected, Function<Options, Object> read) {}
 
   private static final List<Case> CASES = List.of(
+      new Case("--transport", "TRANSPORT", "netty", Transport.NETTY, Options::transport),
       new Case("--port", "PORT", "4000", 4000, Options::port),
       new Case("--host", "HOST", "127.0.0.1", "127.0.0.1", Options::host),
       new Case("--duplicate-policy", "DUPLICATE_POLICY", "reject", DuplicatePolicy.REJECT,
@@ -104,6 +105,7 @@ class OptionsTest {
     Options options = Options.parse(new String[0], Map.of());
     assertThat(options.host()).isEqualTo("0.0.0.0");
     assertThat(options.port()).isEqualTo(3001);
+    assertThat(options.transport()).as("Java-WebSocket unless asked").isEqualTo(Transport.JAVA_WEBSOCKET);
     assertThat(options.config()).hasToString(SignalingConfig.defaults().toString());
     assertThat(options.tls()).isNull();
     assertThat(options.allowedOrigins()).isEmpty();
@@ -154,6 +156,13 @@ class OptionsTest {
   void aClusterWithoutOptions_hasRedisClustersDefaults() {
     Options.Cluster cluster = Options.parse(new String[0], Map.of("CLUSTER_URL", "redis://10.0.0.5:6379")).cluster();
     assertThat(cluster).isEqualTo(new Options.Cluster("redis://10.0.0.5:6379", "signaling", Duration.ofSeconds(8)));
+  }
+
+  @Test
+  void theTransport_eitherName_anyCase_explicitDefaultToo() {
+    assertThat(Options.parse(new String[] {"--transport", "java-websocket"}, Map.of("TRANSPORT", "netty")).transport())
+        .isEqualTo(Transport.JAVA_WEBSOCKET);
+    assertThat(Options.parse(new String[] {"--transport=NETTY"}, Map.of()).transport()).isEqualTo(Transport.NETTY);
   }
 
   @Test
@@ -225,6 +234,8 @@ class OptionsTest {
     bad.put(new String[] {"--duplicate-policy", "newest"}, "--duplicate-policy must be REPLACE or REJECT: 'newest'");
     bad.put(new String[] {"--ping-interval", "30"}, "--ping-interval must be a positive duration such as 500ms, 10s, 2m or 1h: '30'");
     bad.put(new String[] {"--handshake-timeout", "0s"}, "--handshake-timeout must be a positive duration such as 500ms, 10s, 2m or 1h: '0s'");
+    bad.put(new String[] {"--transport", "jetty"}, "--transport must be java-websocket or netty: 'jetty'");
+    bad.put(new String[] {"--transport", "javawebsocket"}, "--transport must be java-websocket or netty: 'javawebsocket'");
     bad.put(new String[] {"--auth", "password"}, "--auth must be none or ed25519: 'password'");
     bad.put(new String[] {"--rate-limit", "100", "--rate-burst", "10"}, "the rate burst (10) must be at least the rate limit (100)");
     bad.put(new String[] {"--fanout-limit", "100", "--fanout-burst", "10"}, "--fanout-burst (10) must be at least --fanout-limit (100)");
@@ -252,6 +263,8 @@ class OptionsTest {
         .hasMessage(message));
     assertThatThrownBy(() -> Options.parse(new String[] {"--allowed-origins", "https://ok.example,https://x.example/app"}, Map.of()))
         .hasMessageStartingWith("--allowed-origins: ").hasMessageContaining("'https://x.example/app'");
+    assertThatThrownBy(() -> Options.parse(new String[0], Map.of("TRANSPORT", "undertow")))
+        .hasMessage("TRANSPORT must be java-websocket or netty: 'undertow'");
     assertThatThrownBy(() -> Options.parse(new String[0], Map.of("MAX_ROLES", "many")))
         .as("a bad environment variable is named as such")
         .hasMessage("MAX_ROLES must be a positive whole number: 'many'");

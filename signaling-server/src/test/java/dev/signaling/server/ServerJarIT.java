@@ -104,13 +104,45 @@ class ServerJarIT {
   }
 
   @Test
-  void threeJarsOnOneRedis_actAsOneServer_withOneParticipantsList() throws Exception {
+  void onNetty_relaysBetweenClients_withEpollFromTheJar_andStopsCleanly() throws Exception {
+    JarProcess jar = keep(JarProcess.server("--transport", "netty", "--host", "127.0.0.1", "--port", "0"));
+    assertThat(jar.awaitLine("Signaling server listening on ")).endsWith(" (netty)");
+    URI webSocket = jar.awaitUri("  WebSocket: ");
+    URI health = jar.awaitUri("  Health:    ");
+    jar.awaitLine("Press Ctrl-C to stop.");
+
+    assertThat(get(health).body()).isEqualTo("{\"ok\":true}");
+    try (WebSocketTestClient a = WebSocketTestClient.connect("a", webSocket, http);
+        WebSocketTestClient b = WebSocketTestClient.connect("b", webSocket, http)) {
+      a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+      assertThat(a.next()).startsWith("{\"type\":\"participants\"");
+      b.send("{\"type\":\"register\",\"nodeId\":\"b\",\"username\":\"bob\"}");
+      assertThat(b.next()).startsWith("{\"type\":\"participants\"");
+      a.send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":{\"sdp\":\"x\"}}");
+      assertThat(b.next()).isEqualTo("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":{\"sdp\":\"x\"}}");
+    }
+
+    assertThat(jar.stop()).isEqualTo(143);
+    List<String> log = jar.errLines();
+    assertThat(log).as("its start and stop, nothing else (no Netty warning)").hasSize(3);
+    // The native library is shaded into the jar (META-INF/native), and Netty loads it from there.
+    boolean linuxX86 = System.getProperty("os.name").equals("Linux")
+        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertThat(log.get(0)).contains("INFO Listeners - Signaling server listening on 127.0.0.1:",
+        linuxX86 ? "Netty epoll" : "Netty NIO");
+    assertThat(log.get(1)).contains("INFO ServerMain - Shutting down");
+    assertThat(log.get(2)).contains("INFO SignalingServer - Signaling server on 127.0.0.1:").endsWith(" stopped");
+  }
+
+  @Test
+  void threeJarsOnOneRedis_actAsOneServer_withOneParticipantsList_whateverTheirTransport() throws Exception {
     int redisPort = freePort();
     keep(JarProcess.redis(redisPort));
     List<WebSocketTestClient> clients = new ArrayList<>();
     List<JarProcess> jars = new ArrayList<>();
     for (String node : List.of("a", "b", "c")) {
-      JarProcess jar = keep(JarProcess.server("--host", "127.0.0.1", "--port", "0",
+      String transport = node.equals("b") ? "netty" : "java-websocket"; // one cluster, both transports
+      JarProcess jar = keep(JarProcess.server("--transport", transport, "--host", "127.0.0.1", "--port", "0",
           "--cluster", "redis://127.0.0.1:" + redisPort, "--cluster-key-prefix", "it", "--cluster-failure-timeout", "2s"));
       URI webSocket = jar.awaitUri("  WebSocket: ");
       assertThat(jar.awaitLine("  Cluster:   ")).contains("redis://127.0.0.1:" + redisPort, "key prefix it");
@@ -134,17 +166,22 @@ class ServerJarIT {
     }
     assertThat(lists).as("the same list, in the same order, on every server").containsOnly(lists.get(0));
 
-    // A signal crosses servers: a (first jar) to c (third jar).
-    clients.get(0).send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"c\",\"payload\":{\"sdp\":\"x\"}}");
-    String received;
-    do {
-      received = clients.get(2).next();
-    } while (!received.contains("\"type\":\"signal\""));
-    assertThat(received).isEqualTo("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"c\",\"payload\":{\"sdp\":\"x\"}}");
+    // Signals cross servers: a (first jar) to c (third jar), and out of and into the Netty one.
+    for (String[] hop : new String[][] {{"a", "c"}, {"a", "b"}, {"b", "c"}}) {
+      String signal = "{\"type\":\"signal\",\"from\":\"" + hop[0] + "\",\"to\":\"" + hop[1]
+          + "\",\"payload\":{\"sdp\":\"x\"}}";
+      clients.get(hop[0].charAt(0) - 'a').send(signal);
+      String received;
+      do {
+        received = clients.get(hop[1].charAt(0) - 'a').next();
+      } while (!received.contains("\"type\":\"signal\""));
+      assertThat(received).isEqualTo(signal);
+    }
 
     for (JarProcess jar : jars) {
       assertThat(jar.errLines()).as("a cluster server logs its start and its joining, not Lettuce's set-up")
-          .allMatch(line -> line.contains(" INFO SignalingServer - ") || line.contains(" INFO RedisCluster - "));
+          .allMatch(line -> line.contains(" INFO SignalingServer - ") || line.contains(" INFO Listeners - ")
+              || line.contains(" INFO RedisCluster - "));
     }
   }
 
@@ -154,7 +191,9 @@ class ServerJarIT {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(ServerMain.class.getName());
       for (String entry : List.of("dev/signaling/server/ServerMain.class", "dev/signaling/core/SignalingHub.class",
           "dev/signaling/cluster/redis/RedisCluster.class", "dev/signaling/micrometer/SignalingMeterBinder.class",
-          "io/lettuce/core/RedisClient.class", "org/java_websocket/WebSocket.class", "simplelogger.properties",
+          "io/lettuce/core/RedisClient.class", "org/java_websocket/WebSocket.class",
+          "dev/signaling/transport/netty/SignalingServer.class",
+          "META-INF/native/libnetty_transport_native_epoll_x86_64.so", "simplelogger.properties",
           "META-INF/services/org.slf4j.spi.SLF4JServiceProvider")) {
         assertThat(jar.getEntry(entry)).as(entry).isNotNull();
       }

@@ -26,6 +26,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The command line end to end: exit statuses, and servers started from flags, over real sockets. */
 class ServerMainTest {
@@ -52,10 +54,11 @@ class ServerMainTest {
     return http.send(HttpRequest.newBuilder(uri).timeout(TestClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Transport.class)
   @Timeout(30)
-  void aServerThatFails_closesItsClients1011_andRunEndsWithStatus3() throws Exception {
-    start();
+  void aServerThatFails_closesItsClients1011_andRunEndsWithStatus3(Transport transport) throws Exception {
+    start("--transport", transport.flagValue());
     WebSocketTestClient client = WebSocketTestClient.connect("client", running.server().webSocketUri());
     client.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
     client.next();
@@ -87,6 +90,45 @@ class ServerMainTest {
     assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(errBytes.toString(StandardCharsets.UTF_8).lines())
         .containsExactly("error: --port must be a port number from 0 to 65535: 'abc'");
+  }
+
+  @Test
+  void anUnknownTransport_printsOneLine_exitStatus2() throws Exception {
+    int status = ServerMain.run(new String[] {"--transport", "jetty"}, Map.of(), out, err);
+
+    assertThat(status).isEqualTo(2);
+    assertThat(outBytes.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(errBytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly("error: --transport must be java-websocket or netty: 'jetty'");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void eachTransport_startedFromTheCommandLine_relaysASignalBetweenTwoClients(Transport transport) throws Exception {
+    start("--transport", transport.flagValue(), "--membership-interval", "0");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8))
+        .contains("listening on 127.0.0.1:" + running.server().port() + " (" + transport.flagValue() + ")");
+    int port = running.server().port();
+    String netty = "signaling-netty-io-" + port; // Netty's event loops
+    String javaWebSocket = "signaling-timer-" + port; // the Java-WebSocket transport's liveness timer
+    assertThat(serverThreads()).as("the transport's own threads run it")
+        .anyMatch(name -> name.startsWith(transport == Transport.NETTY ? netty : javaWebSocket))
+        .noneMatch(name -> name.startsWith(transport == Transport.NETTY ? javaWebSocket : netty));
+    URI uri = running.server().webSocketUri();
+    try (WebSocketTestClient a = WebSocketTestClient.connect("a", uri);
+        WebSocketTestClient b = WebSocketTestClient.connect("b", uri)) {
+      a.send("{\"type\":\"register\",\"nodeId\":\"a\",\"username\":\"alice\"}");
+      assertThat(a.next()).startsWith("{\"type\":\"participants\"");
+      b.send("{\"type\":\"register\",\"nodeId\":\"b\",\"username\":\"bob\"}");
+      assertThat(b.next()).startsWith("{\"type\":\"participants\"").contains("\"a\"", "\"b\"");
+
+      a.send("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":{\"sdp\":\"offer\"}}");
+      assertThat(b.next()).isEqualTo("{\"type\":\"signal\",\"from\":\"a\",\"to\":\"b\",\"payload\":{\"sdp\":\"offer\"}}");
+    }
+  }
+
+  private static java.util.List<String> serverThreads() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
   }
 
   @Test
@@ -184,9 +226,11 @@ class ServerMainTest {
     assertThat(response.body()).isEqualTo("{\"ok\":true}");
   }
 
-  @Test
-  void limitsFromTheCommandLine_applyOverSockets() throws Exception {
-    start("--max-message-bytes", "64", "--max-connections", "1", "--duplicate-policy", "REJECT");
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void limitsFromTheCommandLine_applyOverSockets(Transport transport) throws Exception {
+    start("--transport", transport.flagValue(), "--max-message-bytes", "64", "--max-connections", "1",
+        "--duplicate-policy", "REJECT");
     HttpClient http = HttpClient.newHttpClient();
     try (WebSocketTestClient a = WebSocketTestClient.connect("client", running.server().webSocketUri(), http)) {
       assertThatThrownBy(() -> WebSocketTestClient.connect("client", running.server().webSocketUri(), http))
@@ -200,12 +244,13 @@ class ServerMainTest {
     }
   }
 
-  @Test
-  void everythingFromTheOutside_tlsOriginsEd25519AndMetrics_worksOverSockets() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void everythingFromTheOutside_tlsOriginsEd25519AndMetrics_worksOverSockets(Transport transport) throws Exception {
     TestCertificate certificate = TestCertificate.get();
     running = ServerMain.start(Options.parse(
-        new String[] {"--host", "127.0.0.1", "--port", "0", "--metrics-port", "0", "--auth", "ed25519",
-            "--allowed-origins", "https://app.example.com"},
+        new String[] {"--transport", transport.flagValue(), "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0",
+            "--auth", "ed25519", "--allowed-origins", "https://app.example.com"},
         Map.of("TLS_KEYSTORE", certificate.keystore().toString(),
             "TLS_KEYSTORE_PASSWORD", TestCertificate.PASSWORD, "TLS_KEYSTORE_TYPE", TestCertificate.TYPE)), out);
     URI wss = running.server().webSocketUri();
