@@ -2,6 +2,7 @@ package dev.signaling.server;
 
 import dev.signaling.cluster.redis.RedisCluster;
 import dev.signaling.core.Ed25519Authenticator;
+import dev.signaling.core.RunningServer;
 import dev.signaling.core.SignalingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,7 +110,7 @@ public final class ServerMain {
           .failureTimeout(settings.failureTimeout())
           .connect(); // the server owns it from here, and closes it if it cannot start
     }
-    Transport.Server server = options.transport().start(options.host(), options.port(), withAuthentication(options),
+    RunningServer server = options.transport().start(options.host(), options.port(), withAuthentication(options),
         options.allowedOrigins(), new LoggingListener(failure), tls, cluster);
     MetricsEndpoint metrics = null;
     try {
@@ -197,7 +198,7 @@ public final class ServerMain {
    * @param metrics the Prometheus endpoint, or {@code null}
    * @param failure completed when the server fails while running
    */
-  record Running(Transport.Server server, MetricsEndpoint metrics, CompletableFuture<Throwable> failure)
+  record Running(RunningServer server, MetricsEndpoint metrics, CompletableFuture<Throwable> failure)
       implements AutoCloseable {
     @Override
     public void close() {
