@@ -107,15 +107,13 @@ class LoggingTest {
    */
   @Test
   void theReadmeConfiguration_keepsAServerProcessToItsStartAndStop(@TempDir java.nio.file.Path dir) throws Exception {
-    List<String> classPath = new java.util.ArrayList<>();
-    for (Class<?> type : List.of(ServerMain.class, dev.signaling.transport.javawebsocket.SignalingServer.class,
-        dev.signaling.core.SignalingHub.class, com.google.gson.Gson.class,
-        dev.signaling.cluster.redis.RedisCluster.class, io.lettuce.core.RedisURI.class, org.slf4j.Logger.class,
-        org.java_websocket.WebSocket.class, Class.forName("org.slf4j.simple.SimpleLogger"))) {
-      classPath.add(java.nio.file.Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-    }
-    assertThat(classPath.get(0)).as("main classes only, with the README's simplelogger.properties")
-        .doesNotContain("test-classes");
+    // The test's class path without test classes: this module's main classes first (with the
+    // README's simplelogger.properties, the only one left), both transports and their libraries.
+    List<String> classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(entry -> !entry.endsWith("test-classes")).toList();
+    assertThat(classPath.get(0)).as("this module's main classes, with the README's simplelogger.properties, first")
+        .isEqualTo(java.nio.file.Path.of(ServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
     Process server = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", String.join(java.io.File.pathSeparator, classPath), ServerMain.class.getName(),
         "--host", "127.0.0.1", "--port", "0", "--max-message-bytes", "64")
