@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
@@ -27,6 +28,9 @@ import javax.net.ssl.SSLEngine;
  * purpose (each context and handler is heap that every idle connection holds).
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
+
+  /** Netty's server frame encoder keeps no state: one instance serves every connection. */
+  private static final SharedEncoder ENCODER = new SharedEncoder();
 
   private final ServerState server;
   private final SignalingConfig config;
@@ -83,9 +87,15 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     // The handshaker puts the encoder behind the decoder, where the close frame the decoder writes
     // on a protocol violation would never pass through it: it goes in front.
     pipeline.remove("wsencoder");
-    pipeline.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
-    pipeline.addLast("control", new ControlFrames(connection, config.pingInterval().toNanos()));
-    pipeline.addLast("messages", new MessageAssembler(connection, config.maxMessageBytes(), account));
+    pipeline.addBefore("wsdecoder", "wsencoder", ENCODER);
     pipeline.addLast("core", new CoreBridge(server, connection, slot, account));
+  }
+
+  /** {@link WebSocket13FrameEncoder} for a server (no masking), declared shareable: it has no state. */
+  @ChannelHandler.Sharable
+  private static final class SharedEncoder extends WebSocket13FrameEncoder {
+    SharedEncoder() {
+      super(false);
+    }
   }
 }

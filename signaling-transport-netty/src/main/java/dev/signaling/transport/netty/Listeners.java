@@ -66,6 +66,7 @@ final class Listeners {
     try {
       loops = EventLoops.create(free.getPort(), Runtime.getRuntime().availableProcessors(), preferEpoll);
       ServerState state = new ServerState(hub, tls, allowedOrigins);
+      PingSweep.start(loops.group(), state.channels, config.pingInterval().toNanos());
       List<Channel> listeners = bind(loops, state, host, free.getPort());
       log.info("Signaling server listening on {}:{} ({}; Netty {}, {} event loops, {} listening sockets; origins: {})",
           host, free.getPort(), tls == null ? "ws" : "wss", loops.epoll() ? "epoll" : "NIO", loops.threads(),
