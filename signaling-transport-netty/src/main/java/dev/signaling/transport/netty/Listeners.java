@@ -19,6 +19,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,8 @@ final class Listeners {
       loops = EventLoops.create(free.getPort(), Runtime.getRuntime().availableProcessors(), preferEpoll);
       ServerState state = new ServerState(hub, tls, allowedOrigins);
       PingSweep.start(loops.group(), state.channels, config.pingInterval().toNanos());
+      loops.group().next().scheduleAtFixedRate(state.frames::forgetUnused, SharedFrames.FORGET_PERIOD_MILLIS,
+          SharedFrames.FORGET_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
       List<Channel> listeners = bind(loops, state, host, free.getPort());
       log.info("Signaling server listening on {}:{} ({}; Netty {}, {} event loops, {} listening sockets; origins: {})",
           host, free.getPort(), tls == null ? "ws" : "wss", loops.epoll() ? "epoll" : "NIO", loops.threads(),
@@ -77,7 +80,7 @@ final class Listeners {
       return SignalingServer.started(host, free.getAddress(), free.getPort(), hub, state, loops, listeners);
     } catch (RuntimeException | Error e) {
       if (loops != null) {
-        loops.group().shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loops.group().shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       }
       hub.close();
       throw e instanceof SignalingException s ? s
