@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What every connection of one server shares: the hub, the limits, the origin allowlist, the
  * shutdown flag, the connection slots (the SPI's {@link ConnectionSlots}), the budget of partial
- * inbound messages (the SPI's {@link InboundBudget}), the encoded-frame cache, and the set of open
+ * inbound messages (the SPI's {@link InboundBudget}), the encoded-frame cache, the shared header
+ * values, and the set of open
  * channels that {@link SignalingServer#close()} drains. Thread-safe.
  */
 final class ServerState {
@@ -35,6 +36,8 @@ final class ServerState {
   final ConnectionSlots slots;
   final InboundBudget inbound;
   final SharedFrames frames = new SharedFrames();
+  /** The handshake header values that repeat between connections, one instance each. */
+  final HeaderValues headerValues = new HeaderValues();
   /** Every accepted TCP connection until it closes (a group drops closed channels by itself). */
   final ChannelGroup channels = new DefaultChannelGroup("signaling", GlobalEventExecutor.INSTANCE);
 
