@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
-import javax.net.ssl.SSLEngine;
 
 /**
  * Composes every connection's pipeline, in the two shapes it has.
@@ -21,11 +20,12 @@ import javax.net.ssl.SSLEngine;
  * <p>Until the upgrade: {@code [tls: SslHandler] → deadline: HandshakeDeadline → head: HeadCheck (until the head has passed) → http-decoder:
  * HttpRequestDecoder → http-encoder: HttpResponseEncoder → http: HttpGate}.
  *
- * <p>After it ({@link #upgraded}): {@code [tls] → wsencoder: WebSocket13FrameEncoder → wsdecoder:
- * BudgetedDecoder (Netty's WebSocket13FrameDecoder, accounting partial frames) → control:
- * ControlFrames → messages: MessageAssembler → core: CoreBridge}. The HTTP handlers are gone, and
- * no handler keeps a buffer while the connection is idle: four handlers of ours, small on
- * purpose (each context and handler is heap that every idle connection holds).
+ * <p>After it ({@link #upgraded}): {@code [tls] → wsencoder: WebSocket13FrameEncoder (one shared
+ * instance) → wsdecoder: BudgetedDecoder (Netty's WebSocket13FrameDecoder, accounting partial
+ * frames) → core: CoreBridge} (itself {@link ControlFrames} and {@link MessageAssembler}: one
+ * handler of ours). The HTTP handlers are gone, no handler keeps a buffer while the connection is
+ * idle, and the ping timer is the event loop's ({@link PingSweep}): each context, handler and
+ * timer is heap that every idle connection would hold.
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
 
@@ -59,9 +59,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     server.accepted(channel);
     ChannelPipeline pipeline = channel.pipeline();
     if (server.tls != null) {
-      SSLEngine engine = server.tls.createSSLEngine();
-      engine.setUseClientMode(false);
-      SslHandler tls = new SslHandler(engine);
+      SslHandler tls = server.tls.newHandler(channel.alloc());
       tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
       pipeline.addLast("tls", tls);
     }

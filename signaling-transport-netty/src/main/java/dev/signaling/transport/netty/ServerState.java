@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ final class ServerState {
   final SignalingConfig config;
   final AllowedOrigins allowedOrigins;
   /** Null for plain TCP. */
-  final SSLContext tls;
+  final ServerTls tls;
   final ConnectionSlots slots;
   final InboundBudget inbound;
   final SharedFrames frames = new SharedFrames();
@@ -47,7 +46,7 @@ final class ServerState {
   /** What the server does when an {@link Error} reached one of its threads: it closes itself. */
   private volatile Runnable onFatal = () -> { };
 
-  ServerState(SignalingHub hub, SSLContext tls, AllowedOrigins allowedOrigins) {
+  ServerState(SignalingHub hub, ServerTls tls, AllowedOrigins allowedOrigins) {
     this.hub = hub;
     this.config = hub.config();
     this.tls = tls;

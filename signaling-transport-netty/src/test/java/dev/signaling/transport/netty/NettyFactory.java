@@ -5,17 +5,38 @@ import dev.signaling.core.SignalingHub;
 import dev.signaling.testkit.transport.ServerHandle;
 import dev.signaling.testkit.transport.ServerSpec;
 import dev.signaling.testkit.transport.TransportFactory;
+import dev.signaling.testkit.TestCertificate;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 
 /** The Netty transport for the transport test kit: a spec onto the builder, and the hooks. */
 final class NettyFactory implements TransportFactory {
+
+  private final boolean openSsl;
+
+  /** TLS through the JDK's provider. */
+  NettyFactory() {
+    this(false);
+  }
+
+  /** TLS through OpenSSL ({@link SignalingServer.Builder#openSslTls}) if {@code openSsl}, with the same certificate. */
+  NettyFactory(boolean openSsl) {
+    this.openSsl = openSsl;
+  }
 
   @Override
   public ServerHandle start(ServerSpec spec) {
     SignalingServer.Builder builder = SignalingServer.builder().host(spec.host()).port(spec.port())
         .config(spec.config()).listener(spec.listener());
-    if (spec.tls() != null) {
+    if (openSsl && spec.tls() == TestCertificate.get().serverContext()) { // not a broken context of a test
+      builder.openSslTls(testKeys());
+    } else if (spec.tls() != null) {
       builder.tls(spec.tls());
     }
     if (!spec.allowedOrigins().isEmpty()) {
@@ -25,6 +46,19 @@ final class NettyFactory implements TransportFactory {
       builder.cluster(spec.cluster());
     }
     return new Handle(builder.start());
+  }
+
+  /** The key and certificate of the kit's TLS context, for OpenSSL. */
+  private static KeyManagerFactory testKeys() {
+    try (InputStream in = Files.newInputStream(TestCertificate.get().keystore())) {
+      KeyStore store = KeyStore.getInstance(TestCertificate.TYPE);
+      store.load(in, TestCertificate.PASSWORD.toCharArray());
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, TestCertificate.PASSWORD.toCharArray());
+      return keys;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the test keystore", e);
+    }
   }
 
   @Override
