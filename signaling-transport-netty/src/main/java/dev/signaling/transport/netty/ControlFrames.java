@@ -49,8 +49,7 @@ abstract class ControlFrames extends ChannelInboundHandlerAdapter {
     }
     expected = ThreadLocalRandom.current().nextLong();
     awaiting = true;
-    // This handler is the pipeline's last, so the channel's write passes the same encoder.
-    channel.writeAndFlush(new PingWebSocketFrame(channel.alloc().buffer(Long.BYTES).writeLong(expected)));
+    channel.writeAndFlush(ControlFrameBytes.ping(channel.alloc(), expected));
   }
 
   @Override
@@ -62,9 +61,11 @@ abstract class ControlFrames extends ChannelInboundHandlerAdapter {
       }
       pong.release();
     } else if (msg instanceof PingWebSocketFrame ping) {
-      if (ctx.channel().isWritable() && !connection.closeFrameSent()) {
-        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
-      } else {
+      try {
+        if (ctx.channel().isWritable() && !connection.closeFrameSent()) {
+          ctx.writeAndFlush(ControlFrameBytes.pong(ctx.alloc(), ping.content()));
+        }
+      } finally {
         ping.release();
       }
     } else if (msg instanceof CloseWebSocketFrame close) {

@@ -88,7 +88,7 @@ final class CoreBridge extends MessageAssembler {
     if (cause instanceof CorruptedWebSocketFrameException violation) {
       log.debug("Connection {}: {}", connection.id(), violation.getMessage());
       String reason = violation.getMessage() != null ? violation.getMessage() : violation.closeStatus().reasonText();
-      connection.violated(violation.closeStatus().code(), reason);
+      connection.protocolClose(violation.closeStatus().code(), reason);
     } else if (cause instanceof IOException) {
       log.debug("Connection {}: {}", connection.id(), cause.toString());
       ctx.close(); // reset by the peer, typically: reported as 1006
