@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
  *                                                         the whole comparison: a table and a chart
  * java -jar benchmarks.jar run WORKLOAD KIND [ARG]        one workload against one server
  * java -jar benchmarks.jar jmh [JMH options]              the JMH micro-benchmarks
+ * java -jar benchmarks.jar tls [name=value...]           TLS providers: JDK against OpenSSL
  * java -jar benchmarks.jar server KIND                    a server under test (started by the others)
  * </pre>
  *
@@ -37,6 +38,7 @@ public final class Main {
       case "compare" -> System.exit(Compare.run(rest, System.out));
       case "run" -> runOne(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      case "tls" -> TlsWorkload.run(options(rest, 0), System.out);
       case "server" -> ServerProcess.run(rest[0]);
       default -> {
         usage();
@@ -51,6 +53,7 @@ public final class Main {
                java -jar benchmarks.jar run relay|latency|fanout|joinstorm|capacity|connect KIND [ARG] [name=value...]
                  KIND: %s
                java -jar benchmarks.jar jmh [JMH options]
+               java -jar benchmarks.jar tls [rounds=3] [seconds=5] [parallel=16] [connections=4] [window=64] [size=200]
         See docs/performance.md.""".formatted(Arrays.stream(ServerKind.values())
         .map(k -> k.label).collect(Collectors.joining("|"))));
   }
@@ -62,15 +65,7 @@ public final class Main {
   private static void runOne(String[] args) throws Exception {
     String workload = args[0];
     ServerKind kind = ServerKind.of(args[1]);
-    Map<String, Long> o = new HashMap<>();
-    for (int i = 2; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      if (eq < 0) {
-        o.put("n", Long.parseLong(args[i])); // the plain ARG: a rate or a node count
-      } else {
-        o.put(args[i].substring(0, eq), Long.parseLong(args[i].substring(eq + 1)));
-      }
-    }
+    Map<String, Long> o = options(args, 2);
     long warmup = o.getOrDefault("warmup", 3_000L);
     long measure = o.getOrDefault("measure", 8_000L);
     boolean storm = workload.equals("joinstorm") || workload.equals("capacity");
@@ -91,6 +86,20 @@ public final class Main {
       System.out.println(kind.label + " " + result);
       System.out.println(Results.line(result));
     }
+  }
+
+  /** {@code name=value} options from {@code args[from]} on; a plain number is {@code n} (a rate or a node count). */
+  private static Map<String, Long> options(String[] args, int from) {
+    Map<String, Long> o = new HashMap<>();
+    for (int i = from; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      if (eq < 0) {
+        o.put("n", Long.parseLong(args[i]));
+      } else {
+        o.put(args[i].substring(0, eq), Long.parseLong(args[i].substring(eq + 1)));
+      }
+    }
+    return o;
   }
 
   private record Held(int nodes) {}

@@ -30,6 +30,7 @@ public final class TestCertificate {
   private static TestCertificate instance;
 
   private final Path keystore;
+  private final KeyManagerFactory keyManagers;
   private final SSLContext server;
   private final SSLContext client;
 
@@ -41,6 +42,7 @@ public final class TestCertificate {
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, PASSWORD.toCharArray());
+    keyManagers = kmf;
     server = SSLContext.getInstance("TLS");
     server.init(kmf.getKeyManagers(), null, null);
 
@@ -79,6 +81,11 @@ public final class TestCertificate {
   /** A server context: the key and certificate. */
   public SSLContext serverContext() {
     return server;
+  }
+
+  /** The key and certificate as a key manager factory (for TLS stacks other than the JDK's). */
+  public KeyManagerFactory keyManagers() {
+    return keyManagers;
   }
 
   /** A client context that trusts this certificate and nothing else. */

@@ -84,8 +84,8 @@ final class Dispatcher {
   /** The transport reported the connection closed. */
   void closed(Session session, int code, String reason, boolean remote) {
     connections.remove(session);
+    meters.closed(code); // counted before the others are told: the leave may reach them at once
     submit(session, new Event.Leave(conn(session)));
-    meters.closed(code);
     listener.connectionClosed(session.info(), code, reason, remote);
   }
 

@@ -32,6 +32,15 @@ public final class InboundBudget {
    */
   public static final int FRAGMENT_OVERHEAD_BYTES = 128;
 
+  /**
+   * The reason of a close {@code 1009} for a message over {@code maxMessageBytes}: the original
+   * server's (its library's), which clients may show.
+   */
+  public static final String TOO_BIG_REASON = "Payload limit reached.";
+
+  /** The reason of a close {@code 1009} for a connection shed because the budget is full. */
+  public static final String OVER_BUDGET_REASON = "inbound budget exceeded";
+
   private final long maxBytes;
   private final AtomicLong total = new AtomicLong();
   private final Set<Account> accounts = ConcurrentHashMap.newKeySet();

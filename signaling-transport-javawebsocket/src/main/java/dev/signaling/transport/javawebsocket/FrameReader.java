@@ -24,7 +24,7 @@ import org.java_websocket.exceptions.LimitExceededException;
 final class FrameReader extends HeldBytes {
 
   /** The reason of every {@code 1009} for size: the text Java-WebSocket itself uses. */
-  static final String TOO_BIG = "Payload limit reached.";
+  static final String TOO_BIG = InboundBudget.TOO_BIG_REASON;
 
   /** The longest header: 2 bytes, 8 of extended length, 4 of mask. */
   private static final int MAX_HEADER = 14;

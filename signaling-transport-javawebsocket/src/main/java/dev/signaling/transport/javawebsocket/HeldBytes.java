@@ -1,5 +1,6 @@
 package dev.signaling.transport.javawebsocket;
 
+import dev.signaling.core.spi.InboundBudget;
 import org.java_websocket.exceptions.LimitExceededException;
 
 /**
@@ -11,7 +12,7 @@ import org.java_websocket.exceptions.LimitExceededException;
 abstract class HeldBytes {
 
   /** The reason of a {@code 1009} when the server-wide budget for partial messages sheds the connection. */
-  static final String OVER_BUDGET = "inbound budget exceeded";
+  static final String OVER_BUDGET = InboundBudget.OVER_BUDGET_REASON;
 
   final int maxMessageBytes;
   private final InboundAccount account;

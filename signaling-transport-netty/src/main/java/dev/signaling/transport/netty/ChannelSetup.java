@@ -9,10 +9,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
-import javax.net.ssl.SSLEngine;
 
 /**
  * Composes every connection's pipeline, in the two shapes it has.
@@ -20,11 +18,13 @@ import javax.net.ssl.SSLEngine;
  * <p>Until the upgrade: {@code [tls: SslHandler] → deadline: HandshakeDeadline → head: HeadCheck (until the head has passed) → http-decoder:
  * HttpRequestDecoder → http-encoder: HttpResponseEncoder → http: HttpGate}.
  *
- * <p>After it ({@link #upgraded}): {@code [tls] → wsencoder: WebSocket13FrameEncoder → wsdecoder:
- * BudgetedDecoder (Netty's WebSocket13FrameDecoder, accounting partial frames) → control:
- * ControlFrames → messages: MessageAssembler → core: CoreBridge}. The HTTP handlers are gone, and
- * no handler keeps a buffer while the connection is idle: four handlers of ours, small on
- * purpose (each context and handler is heap that every idle connection holds).
+ * <p>After it ({@link #upgraded}): {@code [tls] → wsdecoder: BudgetedDecoder (Netty's
+ * WebSocket13FrameDecoder, accounting partial frames) → core: CoreBridge} (itself {@link
+ * ControlFrames} and {@link MessageAssembler}: one handler of ours). The HTTP handlers are gone;
+ * no frame encoder either, since every frame is written as bytes ({@link SharedFrames}, {@link
+ * ControlFrameBytes}); no handler keeps a buffer while the connection is idle; and the ping timer
+ * is the event loop's ({@link PingSweep}): each context, handler and timer is heap that every idle
+ * connection would hold.
  */
 final class ChannelSetup extends ChannelInitializer<Channel> {
 
@@ -45,7 +45,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
         .expectMaskedFrames(true)
         .allowMaskMismatch(false) // an unmasked frame from a client is a protocol error: 1002
         .allowExtensions(false) // RSV bits without a negotiated extension: 1002
-        .closeOnProtocolViolation(true)
+        .closeOnProtocolViolation(false) // CoreBridge closes with the code, as bytes: no encoder needed
         .withUTF8Validator(false) // checked per message by MessageAssembler: one handler less
         .build();
   }
@@ -55,9 +55,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
     server.accepted(channel);
     ChannelPipeline pipeline = channel.pipeline();
     if (server.tls != null) {
-      SSLEngine engine = server.tls.createSSLEngine();
-      engine.setUseClientMode(false);
-      SslHandler tls = new SslHandler(engine);
+      SslHandler tls = server.tls.newHandler(channel.alloc());
       tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
       pipeline.addLast("tls", tls);
     }
@@ -80,12 +78,9 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
   void upgraded(ChannelPipeline pipeline, NettyConnection connection, ConnectionSlots.Slot slot,
       InboundBudget.Account account) {
     pipeline.remove("deadline");
-    // The handshaker puts the encoder behind the decoder, where the close frame the decoder writes
-    // on a protocol violation would never pass through it: it goes in front.
+    // Every frame is written as bytes (SharedFrames, ControlFrameBytes): the encoder the handshaker
+    // added is not needed.
     pipeline.remove("wsencoder");
-    pipeline.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
-    pipeline.addLast("control", new ControlFrames(connection, config.pingInterval().toNanos()));
-    pipeline.addLast("messages", new MessageAssembler(connection, config.maxMessageBytes(), account));
     pipeline.addLast("core", new CoreBridge(server, connection, slot, account));
   }
 }

@@ -5,9 +5,7 @@ import dev.signaling.core.spi.ConnectionSlots;
 import dev.signaling.core.spi.InboundBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,22 +19,22 @@ import org.slf4j.LoggerFactory;
  * {@code 1011}. An exception from the handlers before it is sorted here: a protocol violation keeps
  * the close code Netty sent, a lost peer is a {@code 1006}, and an {@link Error} from the transport
  * itself (an {@code OutOfMemoryError} while decoding, say) closes the whole server.
+ *
+ * <p>The last layer of the connection's one handler, after {@link ControlFrames} and {@link
+ * MessageAssembler}, and the last handler of the pipeline.
  */
-final class CoreBridge extends ChannelInboundHandlerAdapter {
+final class CoreBridge extends MessageAssembler {
 
   private static final Logger log = LoggerFactory.getLogger(CoreBridge.class);
 
   private final ServerState server;
-  private final NettyConnection connection;
   private final ConnectionSlots.Slot slot;
-  private final InboundBudget.Account account;
 
   CoreBridge(ServerState server, NettyConnection connection, ConnectionSlots.Slot slot,
       InboundBudget.Account account) {
+    super(connection, server.config.maxMessageBytes(), account);
     this.server = server;
-    this.connection = connection;
     this.slot = slot;
-    this.account = account;
   }
 
   NettyConnection connection() {
@@ -44,28 +42,28 @@ final class CoreBridge extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  void onText(String text) {
     ConnectionHandler handler = connection.handler();
-    if (msg instanceof String text) {
-      if (handler != null) {
-        try {
-          handler.onText(text);
-        } catch (Throwable t) {
-          connection.failed(t);
-        }
-      }
-    } else if (msg instanceof ByteBuf data) {
+    if (handler != null) {
       try {
-        if (handler != null) {
-          handler.onBinary(data.nioBuffer());
-        }
+        handler.onText(text);
       } catch (Throwable t) {
         connection.failed(t);
-      } finally {
-        data.release();
       }
-    } else {
-      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  void onBinary(ByteBuf data) {
+    try {
+      ConnectionHandler handler = connection.handler();
+      if (handler != null) {
+        handler.onBinary(data.nioBuffer());
+      }
+    } catch (Throwable t) {
+      connection.failed(t);
+    } finally {
+      data.release();
     }
   }
 
@@ -79,6 +77,7 @@ final class CoreBridge extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    super.channelInactive(ctx); // the partial message's budget first
     slot.close(); // before the hub learns of the close, so that a new client fits then
     account.close();
     connection.closed();
@@ -88,16 +87,26 @@ final class CoreBridge extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException violation) {
       log.debug("Connection {}: {}", connection.id(), violation.getMessage());
-      String reason = violation.getMessage() != null ? violation.getMessage() : violation.closeStatus().reasonText();
-      connection.violated(violation.closeStatus().code(), reason);
+      int code = violation.closeStatus().code();
+      String reason = code == 1009 ? InboundBudget.TOO_BIG_REASON // a frame header over the limit
+          : violation.getMessage() != null ? violation.getMessage() : violation.closeStatus().reasonText();
+      connection.protocolClose(code, reason);
     } else if (cause instanceof IOException) {
       log.debug("Connection {}: {}", connection.id(), cause.toString());
       ctx.close(); // reset by the peer, typically: reported as 1006
-    } else if (cause instanceof Error error && !(error instanceof StackOverflowError)) {
-      connection.failed(error);
-      server.fatal(error);
     } else {
-      connection.failed(cause);
+      failed(cause);
+    }
+  }
+
+  /**
+   * A failure of this connection's own code (or the ping sweep's for it): this connection closes
+   * with {@code 1011}, and an {@link Error} closes the whole server.
+   */
+  void failed(Throwable cause) {
+    connection.failed(cause);
+    if (cause instanceof Error error && !(error instanceof StackOverflowError)) {
+      server.fatal(error);
     }
   }
 }

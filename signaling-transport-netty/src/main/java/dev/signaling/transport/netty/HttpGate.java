@@ -104,15 +104,17 @@ final class HttpGate extends SimpleChannelInboundHandler<HttpObject> {
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
-  private static HandshakeRequest handshake(Channel channel, HttpRequest request) {
+  /** What the connection keeps of its upgrade request, the values that repeat between connections shared. */
+  private HandshakeRequest handshake(Channel channel, HttpRequest request) {
+    HeaderValues shared = server.headerValues;
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (Map.Entry<String, String> header : request.headers()) {
-      headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>(1))
-          .add(header.getValue());
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      headers.computeIfAbsent(name, n -> new ArrayList<>(1)).add(shared.of(name, header.getValue()));
     }
     String target = request.uri();
     String path = HttpAnswers.path(target);
-    return new HandshakeRequest(path.isEmpty() ? "/" : path, HttpAnswers.query(target), headers,
+    return new HandshakeRequest(shared.path(path.isEmpty() ? "/" : path), HttpAnswers.query(target), headers,
         channel.remoteAddress() instanceof InetSocketAddress remote ? remote : null);
   }
 

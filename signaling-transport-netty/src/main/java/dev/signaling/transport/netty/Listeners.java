@@ -19,6 +19,8 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +51,13 @@ final class Listeners {
   private Listeners() {}
 
   static SignalingServer start(String host, int port, SignalingConfig config, SignalingListener listener,
-      Cluster cluster, SSLContext tls, AllowedOrigins allowedOrigins, boolean preferEpoll) {
+      Cluster cluster, SSLContext jdkTls, KeyManagerFactory openSslKeys, AllowedOrigins allowedOrigins,
+      boolean preferEpoll) {
     InetSocketAddress free;
+    ServerTls tls;
     try {
       free = probe(host, port);
+      tls = ServerTls.of(jdkTls, openSslKeys);
     } catch (SignalingException e) {
       if (cluster != null) {
         cluster.close();
@@ -66,9 +71,12 @@ final class Listeners {
     try {
       loops = EventLoops.create(free.getPort(), Runtime.getRuntime().availableProcessors(), preferEpoll);
       ServerState state = new ServerState(hub, tls, allowedOrigins);
+      PingSweep.start(loops.group(), state.channels, config.pingInterval().toNanos());
+      loops.group().next().scheduleAtFixedRate(state.frames::forgetUnused, SharedFrames.FORGET_PERIOD_MILLIS,
+          SharedFrames.FORGET_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
       List<Channel> listeners = bind(loops, state, host, free.getPort());
       log.info("Signaling server listening on {}:{} ({}; Netty {}, {} event loops, {} listening sockets; origins: {})",
-          host, free.getPort(), tls == null ? "ws" : "wss", loops.epoll() ? "epoll" : "NIO", loops.threads(),
+          host, free.getPort(), tls == null ? "ws" : "wss, TLS by " + tls.provider(), loops.epoll() ? "epoll" : "NIO", loops.threads(),
           listeners.size(), allowedOrigins.allowsAny() ? "any" : allowedOrigins.origins());
       if (!loops.epoll()) {
         log.debug("epoll unavailable", EventLoops.epollUnavailabilityCause());
@@ -76,9 +84,12 @@ final class Listeners {
       return SignalingServer.started(host, free.getAddress(), free.getPort(), hub, state, loops, listeners);
     } catch (RuntimeException | Error e) {
       if (loops != null) {
-        loops.group().shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loops.group().shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       }
       hub.close();
+      if (tls != null) {
+        tls.close();
+      }
       throw e instanceof SignalingException s ? s
           : new SignalingException("signaling server on " + host + ":" + port + " did not start", e);
     }

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -25,12 +24,14 @@ import io.netty.util.ReferenceCountUtil;
  * top of its payload, so that a stream of empty or tiny fragments trips {@code 1009} as surely as
  * a large one. (Netty's frame decoder already refuses a single frame over the limit from its
  * header, before its payload is read.)
+ *
+ * <p>The second layer of the connection's one handler (after {@link ControlFrames}): whole
+ * messages go on to {@link #onText} and {@link #onBinary}.
  */
-final class MessageAssembler extends ChannelInboundHandlerAdapter {
+abstract class MessageAssembler extends ControlFrames {
 
-  private final NettyConnection connection;
   private final int maxMessageBytes;
-  private final InboundBudget.Account account;
+  final InboundBudget.Account account;
   /** The fragmented message being received, or {@code null}. */
   private ByteBuf partial;
   private boolean partialIsText;
@@ -39,13 +40,13 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private boolean closing;
 
   MessageAssembler(NettyConnection connection, int maxMessageBytes, InboundBudget.Account account) {
-    this.connection = connection;
+    super(connection);
     this.maxMessageBytes = maxMessageBytes;
     this.account = account;
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  final void dataRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
         || msg instanceof ContinuationWebSocketFrame) || closing) {
       ReferenceCountUtil.release(msg); // the rest of the upgrade request, or input after a 1009
@@ -102,7 +103,8 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
     closing = true;
     releasePartial();
     ctx.channel().config().setAutoRead(false);
-    connection.protocolClose(1009, "message too big");
+    connection.protocolClose(1009,
+        charged > maxMessageBytes ? InboundBudget.TOO_BIG_REASON : InboundBudget.OVER_BUDGET_REASON);
     return false;
   }
 
@@ -111,7 +113,7 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
     if (text) {
       try {
         if (ByteBufUtil.isText(bytes, CharsetUtil.UTF_8)) {
-          ctx.fireChannelRead(bytes.toString(CharsetUtil.UTF_8));
+          onText(bytes.toString(CharsetUtil.UTF_8));
         } else {
           closing = true;
           ctx.channel().config().setAutoRead(false);
@@ -121,9 +123,15 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
         bytes.release();
       }
     } else {
-      ctx.fireChannelRead(bytes);
+      onBinary(bytes);
     }
   }
+
+  /** A whole, well-formed text message. */
+  abstract void onText(String text);
+
+  /** A whole binary message; the callee releases it. */
+  abstract void onBinary(ByteBuf data);
 
   private void releasePartial() {
     if (partial != null) {
@@ -142,6 +150,5 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releasePartial();
-    ctx.fireChannelInactive();
   }
 }

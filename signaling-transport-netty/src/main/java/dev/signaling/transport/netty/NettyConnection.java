@@ -3,13 +3,13 @@ package dev.signaling.transport.netty;
 import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.spi.Connection;
 import dev.signaling.core.spi.ConnectionHandler;
+import dev.signaling.core.spi.InboundBudget;
 import dev.signaling.core.spi.OutboundMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultChannelPromise;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -172,7 +172,7 @@ final class NettyConnection implements Connection {
         // Nothing queued, so the close frame goes out at once; the timer bounds the wait in case
         // the peer's receive window is full.
         closeFrameSent = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(ControlFrameBytes.close(channel.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
         closeLater();
       } else {
         channel.close(); // what is queued would delay the close: drop the TCP connection
@@ -185,7 +185,7 @@ final class NettyConnection implements Connection {
     record(code, reason, false);
     if (!closeFrameSent && channel.isActive()) {
       closeFrameSent = true;
-      channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+      channel.writeAndFlush(ControlFrameBytes.close(channel.alloc(), code, reason));
       closeLater();
     }
   }
@@ -200,28 +200,16 @@ final class NettyConnection implements Connection {
       channel.close();
     } else {
       closeFrameSent = true;
-      CloseWebSocketFrame echo = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+      ByteBuf echo = code == -1 ? ControlFrameBytes.close(channel.alloc()) : ControlFrameBytes.close(channel.alloc(), code, "");
       channel.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
       closeLater();
     }
   }
 
   /**
-   * A close frame was sent for us by a Netty handler (a protocol violation: {@code 1002}, {@code
-   * 1007}, {@code 1009}); it closes the channel once written, and this bounds that wait.
-   */
-  void violated(int code, String reason) {
-    synchronized (this) {
-      closing = true;
-    }
-    record(code, reason, false);
-    closeFrameSent = true;
-    closeLater();
-  }
-
-  /**
-   * The client broke a limit of the protocol (event loop): a close frame with this code goes out
-   * at once, whatever is queued, and TCP follows once it is written or after the grace period.
+   * The client broke a limit of the protocol (event loop; {@code 1002}, {@code 1007}, {@code 1009}):
+   * a close frame with this code goes out at once, whatever is queued, and TCP follows once it is
+   * written or after the grace period. After a close frame of ours, TCP just follows.
    */
   void protocolClose(int code, String reason) {
     synchronized (this) {
@@ -230,7 +218,7 @@ final class NettyConnection implements Connection {
     record(code, reason, false);
     if (!closeFrameSent && channel.isActive()) {
       closeFrameSent = true;
-      channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(ControlFrameBytes.close(channel.alloc(), code, reason)).addListener(ChannelFutureListener.CLOSE);
     }
     closeLater();
   }
@@ -240,7 +228,7 @@ final class NettyConnection implements Connection {
    * thread): it is closed with {@code 1009}, as if its message were too big.
    */
   void shed() {
-    onLoop(() -> protocolClose(1009, "message too big"));
+    onLoop(() -> protocolClose(1009, InboundBudget.OVER_BUDGET_REASON));
   }
 
   /** Drops the TCP connection without a close frame (a peer presumed dead: {@code 1006}). */

@@ -13,14 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What every connection of one server shares: the hub, the limits, the origin allowlist, the
  * shutdown flag, the connection slots (the SPI's {@link ConnectionSlots}), the budget of partial
- * inbound messages (the SPI's {@link InboundBudget}), the encoded-frame cache, and the set of open
+ * inbound messages (the SPI's {@link InboundBudget}), the encoded-frame cache, the shared header
+ * values, and the set of open
  * channels that {@link SignalingServer#close()} drains. Thread-safe.
  */
 final class ServerState {
@@ -31,10 +31,12 @@ final class ServerState {
   final SignalingConfig config;
   final AllowedOrigins allowedOrigins;
   /** Null for plain TCP. */
-  final SSLContext tls;
+  final ServerTls tls;
   final ConnectionSlots slots;
   final InboundBudget inbound;
   final SharedFrames frames = new SharedFrames();
+  /** The handshake header values that repeat between connections, one instance each. */
+  final HeaderValues headerValues = new HeaderValues();
   /** Every accepted TCP connection until it closes (a group drops closed channels by itself). */
   final ChannelGroup channels = new DefaultChannelGroup("signaling", GlobalEventExecutor.INSTANCE);
 
@@ -44,7 +46,7 @@ final class ServerState {
   /** What the server does when an {@link Error} reached one of its threads: it closes itself. */
   private volatile Runnable onFatal = () -> { };
 
-  ServerState(SignalingHub hub, SSLContext tls, AllowedOrigins allowedOrigins) {
+  ServerState(SignalingHub hub, ServerTls tls, AllowedOrigins allowedOrigins) {
     this.hub = hub;
     this.config = hub.config();
     this.tls = tls;

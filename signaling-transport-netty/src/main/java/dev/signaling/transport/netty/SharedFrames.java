@@ -17,6 +17,12 @@ import java.util.List;
  * remembered is simply encoded again: sharing saves memory and copies, correctness never depends
  * on it. Small messages are copied behind their header, which costs no more than a reference.
  *
+ * <p>A remembered message is forgotten once a whole {@link #FORGET_PERIOD_MILLIS} passed without
+ * a recipient asking for it ({@link #forgetUnused}): a broadcast is encoded for all its recipients
+ * within a moment, while an idle server would otherwise keep the last eight large messages (eight
+ * {@code participants} lists of every node, heap and direct memory that grows with the room) for
+ * good.
+ *
  * <p>Netty's own {@code WebSocket08FrameEncoder} is not used for these frames: it would encode
  * per recipient, and a heap payload would be copied to direct memory per recipient when queued.
  * Thread-safe.
@@ -27,9 +33,13 @@ final class SharedFrames {
   static final int SHARE_ABOVE = 1024;
   /** How many large messages are remembered. */
   private static final int REMEMBERED = 8;
+  /** How often {@link #forgetUnused} runs. */
+  static final long FORGET_PERIOD_MILLIS = 1000;
 
   private final OutboundMessage[] keys = new OutboundMessage[REMEMBERED];
   private final ByteBuf[] frames = new ByteBuf[REMEMBERED];
+  /** Whether each remembered frame was asked for since the last {@link #forgetUnused}. */
+  private final boolean[] used = new boolean[REMEMBERED];
   private int next;
   private boolean closed;
 
@@ -69,11 +79,25 @@ final class SharedFrames {
   synchronized void close() {
     closed = true;
     for (int i = 0; i < REMEMBERED; i++) {
-      if (frames[i] != null) {
-        frames[i].release();
-        frames[i] = null;
-        keys[i] = null;
+      forget(i);
+    }
+  }
+
+  /** Releases every remembered frame that nobody asked for since the last call (called once per period). */
+  synchronized void forgetUnused() {
+    for (int i = 0; i < REMEMBERED; i++) {
+      if (!used[i]) {
+        forget(i);
       }
+      used[i] = false;
+    }
+  }
+
+  private void forget(int i) {
+    if (frames[i] != null) {
+      frames[i].release(); // recipients that still queue it keep their own references
+      frames[i] = null;
+      keys[i] = null;
     }
   }
 
@@ -81,6 +105,7 @@ final class SharedFrames {
     synchronized (this) {
       for (int i = 0; i < REMEMBERED; i++) {
         if (keys[i] == message) {
+          used[i] = true;
           return frames[i].retainedDuplicate();
         }
       }
@@ -88,10 +113,9 @@ final class SharedFrames {
     ByteBuf frame = copied(alloc, List.of(message), 0, 1);
     synchronized (this) {
       if (!closed) {
-        if (frames[next] != null) {
-          frames[next].release(); // recipients that still queue it keep their own references
-        }
+        forget(next);
         keys[next] = message;
+        used[next] = true;
         frames[next] = frame.retain();
         next = (next + 1) % REMEMBERED;
       }

@@ -1,5 +1,6 @@
 package dev.signaling.transport.netty;
 
+import dev.signaling.testkit.TestCertificate;
 import dev.signaling.testkit.transport.ServerHandle;
 import dev.signaling.testkit.transport.ServerSpec;
 import dev.signaling.testkit.transport.TransportFactory;
@@ -7,8 +8,23 @@ import dev.signaling.testkit.transport.TransportFactory;
 /** The Netty transport for the transport test kit: a spec onto the builder, and the hooks. */
 final class NettyFactory implements TransportFactory {
 
+  private final boolean openSsl;
+
+  /** TLS through the JDK's provider. */
+  NettyFactory() {
+    this(false);
+  }
+
+  /** TLS through OpenSSL ({@link SignalingServer.Builder#openSslTls}) if {@code openSsl}, with the same certificate. */
+  NettyFactory(boolean openSsl) {
+    this.openSsl = openSsl;
+  }
+
   @Override
   public ServerHandle start(ServerSpec spec) {
+    if (openSsl && spec.tls() == TestCertificate.get().serverContext()) { // not a broken context of a test
+      return new Handle(spec.tls(null).start(SignalingServer.builder().openSslTls(TestCertificate.get().keyManagers())));
+    }
     return new Handle(spec.start(SignalingServer.builder()));
   }
 

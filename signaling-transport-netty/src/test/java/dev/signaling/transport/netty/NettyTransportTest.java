@@ -1,11 +1,13 @@
 package dev.signaling.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.testkit.Messages;
 import dev.signaling.testkit.RawSocket;
+import dev.signaling.testkit.TestCertificate;
 import dev.signaling.testkit.WebSocketTestClient;
 import io.netty.channel.epoll.Epoll;
 import java.lang.module.ModuleDescriptor;
@@ -53,6 +55,14 @@ class NettyTransportTest {
         .noneMatch(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
     assertThat(SignalingHub.class.getModule().isExported("dev.signaling.core.internal", SignalingServer.class.getModule()))
         .isFalse();
+  }
+
+  @Test
+  void tlsThroughTheJdk_andThroughOpenSsl_excludeEachOther() {
+    TestCertificate certificate = TestCertificate.get();
+    SignalingServer.Builder both = SignalingServer.builder().host("127.0.0.1").port(0)
+        .tls(certificate.serverContext()).openSslTls(certificate.keyManagers());
+    assertThatThrownBy(both::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("exclude each other");
   }
 
   @Test
