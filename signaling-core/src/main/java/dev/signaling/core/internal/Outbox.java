@@ -20,12 +20,6 @@ import java.util.List;
  */
 final class Outbox {
 
-  /**
-   * A queue that held more items than this is replaced once empty: an array deque never
-   * shrinks, and after a join storm every idle connection would keep its storm-sized array.
-   */
-  private static final int SHRINK_ABOVE = 64;
-
   /** Unsent bytes the transport may hold before further messages wait here. */
   static final int SEND_WINDOW = 64 * 1024;
 
@@ -36,9 +30,12 @@ final class Outbox {
   private final QueuedBudget budget;
 
   // Guarded by this.
-  private ArrayDeque<Object> queue = new ArrayDeque<>();
-  /** The queue held more than {@link #SHRINK_ABOVE} items since it was last empty. */
-  private boolean grown;
+  /**
+   * What waits, or {@code null} when nothing does: made when needed and dropped once empty, so
+   * that an idle connection keeps no array (an array deque never shrinks: after a join storm
+   * every idle connection would keep its storm-sized one).
+   */
+  private ArrayDeque<Object> queue;
   private long bytes;
   private PendingSnapshot pendingSnapshot;
   /** Bytes of messages for this connection alone (see {@link QueuedBudget}) waiting here. */
@@ -78,7 +75,7 @@ final class Outbox {
       if (closing) {
         return false;
       }
-      if (queue.isEmpty() && connection.queuedBytes() < SEND_WINDOW) {
+      if (!waiting() && connection.queuedBytes() < SEND_WINDOW) {
         if (isAlone(message)) {
           budget.add(message.size());
           aloneHanded += message.size();
@@ -97,6 +94,17 @@ final class Outbox {
     // The transport may have drained between our check and the enqueue.
     onWritable();
     return false;
+  }
+
+  private boolean waiting() {
+    return queue != null && !queue.isEmpty();
+  }
+
+  private ArrayDeque<Object> queue() {
+    if (queue == null) {
+      queue = new ArrayDeque<>();
+    }
+    return queue;
   }
 
   /** Messages composed for this connection alone; broadcasts are shared by their recipients. */
@@ -125,8 +133,7 @@ final class Outbox {
   }
 
   private boolean append(Outgoing message) {
-    queue.add(message);
-    grown |= queue.size() > SHRINK_ABOVE;
+    queue().add(message);
     bytes += message.size();
     if (isAlone(message)) {
       hold(message.size());
@@ -156,7 +163,7 @@ final class Outbox {
     } else {
       pendingSnapshot = new PendingSnapshot(membership, answer);
     }
-    queue.add(pendingSnapshot);
+    queue().add(pendingSnapshot);
     backlog = true;
   }
 
@@ -165,7 +172,7 @@ final class Outbox {
     if (closing) {
       return;
     }
-    queue.add(new CloseRequest(code, reason));
+    queue().add(new CloseRequest(code, reason));
     backlog = true;
     closing = true;
   }
@@ -179,7 +186,7 @@ final class Outbox {
     flush();
     boolean stuck;
     synchronized (this) {
-      stuck = !queue.isEmpty();
+      stuck = waiting();
       if (stuck) {
         clear();
       }
@@ -229,7 +236,7 @@ final class Outbox {
       List<Outgoing> batch = null;
       boolean membershipBatch = false;
       Object item;
-      while ((item = queue.peek()) != null) {
+      while (queue != null && (item = queue.peek()) != null) {
         if (item instanceof CloseRequest c) {
           queue.clear();
           close = c;
@@ -266,10 +273,9 @@ final class Outbox {
       if (batch != null) {
         sendAll(batch); // under the monitor, so that no direct send overtakes them
       }
-      backlog = !queue.isEmpty() && close == null;
-      if (grown && queue.isEmpty()) {
-        queue = new ArrayDeque<>();
-        grown = false;
+      backlog = waiting() && close == null;
+      if (queue != null && queue.isEmpty()) {
+        queue = null;
       }
     }
     if (close != null) {
@@ -339,7 +345,7 @@ final class Outbox {
   }
 
   private void clear() {
-    queue.clear();
+    queue = null;
     bytes = 0;
     pendingSnapshot = null;
     backlog = false;
