@@ -1,6 +1,7 @@
 package dev.signaling.transport.javawebsocket;
 
 import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.ServerUris;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -14,7 +15,7 @@ final class PlainHttp {
   /** Longest request head accepted; a longer one is answered {@code 431}. */
   static final int MAX_HEAD_BYTES = 8 * 1024;
 
-  static final String HEALTH_PATH = "/health";
+  static final String HEALTH_PATH = ServerUris.HEALTH_PATH;
 
   private PlainHttp() {}
 

@@ -9,12 +9,11 @@ import dev.signaling.core.SignalingListener;
 import dev.signaling.core.cluster.Cluster;
 import dev.signaling.core.spi.AllowedOrigins;
 import dev.signaling.core.spi.ServerBuilder;
+import dev.signaling.core.spi.ServerUris;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -74,7 +73,7 @@ public final class SignalingServer implements RunningServer {
   private final String host;
   private final int port;
   /** The host part of this server's URIs. */
-  private final String uriHost;
+  private final ServerUris uris;
   private final boolean secure;
   private final SignalingHub hub;
   private final ServerSocketChannel channel;
@@ -85,8 +84,8 @@ public final class SignalingServer implements RunningServer {
       ServerSocketChannel channel, WebSocketEndpoint endpoint) {
     this.host = host;
     this.port = local.getPort();
-    this.uriHost = uriHost(local.getAddress());
     this.secure = secure;
+    this.uris = ServerUris.of(local.getAddress(), this.port, this.secure);
     this.hub = hub;
     this.channel = channel;
     this.endpoint = endpoint;
@@ -125,12 +124,12 @@ public final class SignalingServer implements RunningServer {
 
   @Override
   public URI webSocketUri() {
-    return uri(secure ? "wss" : "ws", null);
+    return uris.webSocket();
   }
 
   @Override
   public URI healthUri() {
-    return uri(secure ? "https" : "http", PlainHttp.HEALTH_PATH);
+    return uris.health();
   }
 
   @Override
@@ -185,23 +184,6 @@ public final class SignalingServer implements RunningServer {
   /** The Java-WebSocket server behind this one (for tests of the connections themselves). */
   WebSocketEndpoint endpoint() {
     return endpoint;
-  }
-
-  private static String uriHost(InetAddress address) {
-    if (address.isAnyLocalAddress()) {
-      return "127.0.0.1";
-    }
-    String literal = address.getHostAddress();
-    int scope = literal.indexOf('%'); // an IPv6 scope id has no place in a URI
-    return scope < 0 ? literal : literal.substring(0, scope);
-  }
-
-  private URI uri(String scheme, String path) {
-    try {
-      return new URI(scheme, null, uriHost, port, path, null, null);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("no URI for " + uriHost + ":" + port, e);
-    }
   }
 
   private static void closeQuietly(ServerSocketChannel channel) {

@@ -1,6 +1,7 @@
 package dev.signaling.transport.netty;
 
 import dev.signaling.core.spi.ConnectionSlots;
+import dev.signaling.core.spi.ServerUris;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpAnswers {
 
-  static final String HEALTH_PATH = "/health";
+  static final String HEALTH_PATH = ServerUris.HEALTH_PATH;
 
   // Spelled as the other transport writes them (Netty's own constants are lower case).
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");

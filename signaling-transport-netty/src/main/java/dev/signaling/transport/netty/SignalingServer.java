@@ -5,11 +5,11 @@ import dev.signaling.core.RunningServer;
 import dev.signaling.core.SignalingException;
 import dev.signaling.core.SignalingHub;
 import dev.signaling.core.spi.ServerBuilder;
+import dev.signaling.core.spi.ServerUris;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +53,7 @@ public final class SignalingServer implements RunningServer {
   private final String host;
   private final int port;
   /** The host part of this server's URIs. */
-  private final String uriHost;
+  private final ServerUris uris;
   private final boolean secure;
   private final SignalingHub hub;
   private final ServerState state;
@@ -65,8 +65,8 @@ public final class SignalingServer implements RunningServer {
       EventLoops loops, List<Channel> listeners) {
     this.host = host;
     this.port = port;
-    this.uriHost = uriHost(address);
     this.secure = state.tls != null;
+    this.uris = ServerUris.of(address, port, this.secure);
     this.hub = hub;
     this.state = state;
     this.loops = loops;
@@ -106,12 +106,12 @@ public final class SignalingServer implements RunningServer {
 
   @Override
   public URI webSocketUri() {
-    return uri(secure ? "wss" : "ws", null);
+    return uris.webSocket();
   }
 
   @Override
   public URI healthUri() {
-    return uri(secure ? "https" : "http", HttpAnswers.HEALTH_PATH);
+    return uris.health();
   }
 
   @Override
@@ -229,23 +229,6 @@ public final class SignalingServer implements RunningServer {
   @Override
   public String toString() {
     return "SignalingServer[" + webSocketUri() + ']';
-  }
-
-  private static String uriHost(InetAddress address) {
-    if (address.isAnyLocalAddress()) {
-      return "127.0.0.1";
-    }
-    String literal = address.getHostAddress();
-    int scope = literal.indexOf('%'); // an IPv6 scope id has no place in a URI
-    return scope < 0 ? literal : literal.substring(0, scope);
-  }
-
-  private URI uri(String scheme, String path) {
-    try {
-      return new URI(scheme, null, uriHost, port, path, null, null);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("no URI for " + uriHost + ":" + port, e);
-    }
   }
 
   /**
