@@ -10,6 +10,7 @@ import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingListener;
 import dev.signaling.testkit.RawSocket;
 import dev.signaling.testkit.TestClient;
+import dev.signaling.testkit.Waits;
 import dev.signaling.testkit.WebSocketTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,6 +141,8 @@ public abstract class ServerLimitsTests extends TransportGroup {
     assertThat(slowConsumers).extracting(c -> c.handshake().path()).containsExactly("/big");
     honest.send(PROBE);
     assertThat(nextSignal(honest)).isEqualTo(UNKNOWN_TYPE);
+    // The shed node leaves once its connection is closed, which the transport finishes on its own.
+    Waits.until("the shed node left", () -> server.hub().participants().size() == 2);
     assertThat(server.hub().participants()).extracting(p -> p.nodeId()).containsExactly("h", "small");
   }
 }

@@ -100,11 +100,11 @@ abstract class MessageAssembler extends ControlFrames {
     if (charged <= maxMessageBytes && account.reserve(cost)) {
       return true;
     }
+    String reason = charged > maxMessageBytes ? InboundBudget.TOO_BIG_REASON : InboundBudget.OVER_BUDGET_REASON;
     closing = true;
     releasePartial();
     ctx.channel().config().setAutoRead(false);
-    connection.protocolClose(1009,
-        charged > maxMessageBytes ? InboundBudget.TOO_BIG_REASON : InboundBudget.OVER_BUDGET_REASON);
+    connection.protocolClose(1009, reason);
     return false;
   }
 
