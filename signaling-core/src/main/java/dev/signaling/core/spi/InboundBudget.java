@@ -124,6 +124,7 @@ public final class InboundBudget {
     private final Runnable onShed;
     private final AtomicLong held = new AtomicLong();
     private final AtomicBoolean shed = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Account(Runnable onShed) {
       this.onShed = onShed;
@@ -134,7 +135,9 @@ public final class InboundBudget {
      *
      * @param bytes how many more bytes it holds
      * @return {@code false} if this connection was shed (now or earlier): the caller stops
-     *     buffering, its connection is being closed
+     *     buffering, its connection is being closed. After {@link #close()} nothing is counted
+     *     and the answer is {@code true}: the connection ended for its own reason, which a shed
+     *     must not overwrite, and what its reader still holds goes with it
      */
     public boolean reserve(long bytes) {
       if (bytes < 0) {
@@ -143,9 +146,16 @@ public final class InboundBudget {
       if (shed.get()) {
         return false;
       }
+      if (closed.get()) {
+        return true;
+      }
       held.addAndGet(bytes);
       if (total.addAndGet(bytes) > maxBytes) {
         overBudget();
+      }
+      if (closed.get()) {
+        releaseAll(); // closed while reserving: the close's own release may have run before ours
+        return true;
       }
       return !shed.get();
     }
@@ -191,6 +201,7 @@ public final class InboundBudget {
     /** Releases everything and forgets the account (the connection ended). Idempotent. */
     @Override
     public void close() {
+      closed.set(true);
       accounts.remove(this);
       releaseAll();
     }

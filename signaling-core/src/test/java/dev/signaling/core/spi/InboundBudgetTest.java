@@ -30,6 +30,19 @@ class InboundBudgetTest {
   }
 
   @Test
+  void afterItsConnectionClosed_anAccountCountsNothing_andIsNeverShed() {
+    InboundBudget budget = new InboundBudget(1_000);
+    InboundBudget.Account closed = open(budget, "closed");
+    closed.reserve(300);
+    closed.close();
+    // A reader still finishing a frame of the closed connection: no 1009 over the real close,
+    // and nothing left in the total for ever after.
+    assertThat(closed.reserve(5_000)).isTrue();
+    assertThat(budget.held()).isZero();
+    assertThat(shed).isEmpty();
+  }
+
+  @Test
   void overTheBudgetTheLargestHolderIsShed_notTheSmallOneThatAsked() {
     InboundBudget budget = new InboundBudget(1_000);
     InboundBudget.Account big = open(budget, "big");

@@ -210,7 +210,6 @@ final class SignalingSocket extends WebSocketImpl implements InboundAccount {
       account = a;
       if (closed) {
         a.close(); // closed meanwhile, perhaps before the close could see the account
-        return false;
       }
     }
     return a.reserve(bytes);
