@@ -238,6 +238,11 @@ interface Target extends AutoCloseable {
       return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
+    /** The server process's id (after {@code taskset}, which runs the JVM in its own process). */
+    long pid() {
+      return process.pid();
+    }
+
     @Override
     public void close() {
       try {
