@@ -58,6 +58,7 @@ final class NettyConnection implements Connection {
   private boolean closing;
 
   // Event loop only.
+  private boolean flushScheduled;
   private int closeCode;
   private String closeReason;
   private boolean closeRemote;
@@ -114,14 +115,16 @@ final class NettyConnection implements Connection {
     QUEUED.addAndGet(this, bytes);
     CountedWrite promise = new CountedWrite(this, bytes);
     if (pendingTasks == 0 && channel.eventLoop().inEventLoop()) {
-      channel.writeAndFlush(frame, promise);
+      channel.write(frame, promise);
+      flushSoon();
       return true;
     }
     PENDING_TASKS.incrementAndGet(this);
     try {
       channel.eventLoop().execute(() -> {
         PENDING_TASKS.decrementAndGet(this);
-        channel.writeAndFlush(frame, promise);
+        channel.write(frame, promise);
+        flushSoon();
       });
     } catch (RejectedExecutionException e) {
       PENDING_TASKS.decrementAndGet(this);
@@ -129,6 +132,23 @@ final class NettyConnection implements Connection {
       written(bytes);
     }
     return true;
+  }
+
+  /**
+   * Flushes once the event loop has run what it is running now (event loop): the writes of one
+   * pass of the loop (every message its reads relayed to this connection) go out in one system
+   * call instead of one each.
+   */
+  private void flushSoon() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      channel.eventLoop().execute(this::flushNow);
+    }
+  }
+
+  private void flushNow() {
+    flushScheduled = false;
+    channel.flush();
   }
 
   @Override
