@@ -18,7 +18,12 @@ public record ServerUris(URI webSocket, URI health) {
   /** The path of the health endpoint, on every transport. */
   public static final String HEALTH_PATH = "/health";
 
-  /** Checks both are there. */
+  /**
+   * Checks both are there.
+   *
+   * @param webSocket {@code ws://host:port} or {@code wss://host:port}
+   * @param health {@code http://host:port/health} or {@code https://host:port/health}
+   */
   public ServerUris {
     Objects.requireNonNull(webSocket, "webSocket");
     Objects.requireNonNull(health, "health");
