@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * try (ForkedServer server = ForkedServer.start(JavaWebSocketServerMain.class, "-Xmx128m",
- *     Map.of("pingInterval", "300ms"))) {
+ *     Map.of("pingInterval", "1s"))) {
  *   long baseline = server.heapUsed();
  *   ...
  * }
