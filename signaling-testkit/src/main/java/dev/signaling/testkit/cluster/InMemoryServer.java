@@ -178,8 +178,7 @@ final class InMemoryServer implements Cluster {
         if (cursor < epoch.entries.size()) {
           entry = epoch.entries.get(cursor++);
         } else {
-          epoch = epoch.next; // the old log is read to its end: switch
-          cursor = 0;
+          cursor = 0; // the old log is read to its end: switch (in republish)
           reset = true;
         }
       }
@@ -209,13 +208,19 @@ final class InMemoryServer implements Cluster {
     member.onEvent(entry.event(), entry.position());
   }
 
-  /** After a reset: the member's re-publication first, then the appends the old log did not deliver. */
+  /**
+   * After a reset: switches to the new log, then appends the member's re-publication first, then
+   * the appends the old log did not deliver. The switch and the re-publication are one step under
+   * the network's monitor, as the SPI asks: an append made before it goes to the old log (refused,
+   * so it waits here and follows the sync), one made after it follows the sync. Switching earlier
+   * would let an append enter the new log ahead of the sync, and be appended again behind it.
+   */
   private void republish() {
     synchronized (network) {
+      epoch = epoch.next;
       if (closed) {
         return;
       }
-      // Under the monitor, as the SPI asks: an append made meanwhile waits, and follows the sync.
       String sync = member.onLogReset();
       List<Pending> old = new ArrayList<>(unapplied);
       unapplied.clear();
