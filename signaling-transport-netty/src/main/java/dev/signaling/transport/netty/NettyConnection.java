@@ -6,6 +6,7 @@ import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.spi.InboundBudget;
 import dev.signaling.core.spi.OutboundMessage;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +23,21 @@ import org.slf4j.LoggerFactory;
  * A {@link Connection} over one upgraded Netty channel: the outbound side (sends, the exact count
  * of queued bytes, close and abort) and the one report of the close to the core's handler.
  *
- * <p><b>Queued bytes.</b> Every send adds its frame bytes to {@link #queuedBytes()} before the
- * write is handed to Netty, and the write's promise subtracts them once the socket took them all
- * (or the write failed because the channel closed): so the count is exact, whichever thread sends.
- * When it returns to zero, and whenever the channel turns writable again (its write buffer fell
- * under the low water mark), the core's {@link ConnectionHandler#onWritable()} is called, which
- * hands over what waits in the core's own outbox.
+ * <p><b>Sending.</b> A send, from any thread, appends its frame to what this connection has not
+ * handed to its channel yet ({@code head} and {@code tail}, under this connection's monitor) and
+ * makes sure one flush task is scheduled on the event loop; that task hands all of it to the
+ * channel as one write and flushes it. Small frames are copied one behind the other into one
+ * buffer, large ones ({@link SharedFrames}) join as shared references. So a connection that a
+ * pass of the loops sends many messages costs one buffer, one write, one promise and one system
+ * call for all of them, not a task, a promise and an outbound-buffer entry each: what a fan-out of
+ * heartbeats to every node is made of. Order is the order of the sends under the monitor.
+ *
+ * <p><b>Queued bytes.</b> Every send adds its frame bytes to {@link #queuedBytes()} at once, and the
+ * write's promise subtracts them once the socket took them all (or the write failed because the
+ * channel closed): so the count is exact, whichever thread sends. When it returns to zero, and
+ * whenever the channel turns writable again (its write buffer fell under the low water mark), the
+ * core's {@link ConnectionHandler#onWritable()} is called, which hands over what waits in the
+ * core's own outbox.
  *
  * <p><b>Closing.</b> Every state change of the close handshake runs on the channel's event loop;
  * the first close (ours, the peer's, or a protocol violation's) is the one reported.
@@ -42,8 +51,8 @@ final class NettyConnection implements Connection {
 
   private static final AtomicLongFieldUpdater<NettyConnection> QUEUED =
       AtomicLongFieldUpdater.newUpdater(NettyConnection.class, "queued");
-  private static final AtomicIntegerFieldUpdater<NettyConnection> PENDING_TASKS =
-      AtomicIntegerFieldUpdater.newUpdater(NettyConnection.class, "pendingTasks");
+  /** The least a buffer of small frames starts with: a few heartbeats or signals fit. */
+  private static final int MIN_TAIL = 256;
 
   private final Channel channel;
   private final String id;
@@ -52,13 +61,18 @@ final class NettyConnection implements Connection {
 
   private volatile ConnectionHandler handler;
   private volatile long queued;
-  /** Writes handed to the event loop as tasks that have not run yet. */
-  private volatile int pendingTasks;
-  /** No more sends: close or abort was called. Guarded by this, so no frame follows our close frame. */
+
+  // Guarded by this.
+  /** No more sends: close or abort was called, so no frame follows our close frame. */
   private boolean closing;
+  /** Frames sent and not handed to the channel yet, but those in {@link #tail}; or null. */
+  private ByteBuf head;
+  /** Small frames sent after {@link #head}, copied one behind the other; or null. */
+  private ByteBuf tail;
+  /** A {@link #flushNow} task is scheduled and has not taken the frames yet. */
+  private boolean flushScheduled;
 
   // Event loop only.
-  private boolean flushScheduled;
   private int closeCode;
   private String closeReason;
   private boolean closeRemote;
@@ -87,68 +101,125 @@ final class NettyConnection implements Connection {
   public boolean send(OutboundMessage message) {
     Objects.requireNonNull(message, "message");
     synchronized (this) {
-      return !closing && write(frames.frame(channel.alloc(), message));
+      if (closing) {
+        return false;
+      }
+      add(message);
+      flushSoon();
+      return true;
     }
   }
 
   @Override
   public boolean sendAll(List<OutboundMessage> messages) {
     Objects.requireNonNull(messages, "messages");
-    if (messages.isEmpty()) {
-      return true;
-    }
     synchronized (this) {
-      // One buffer, one write, one flush for the whole batch.
-      return !closing && write(frames.frames(channel.alloc(), messages));
-    }
-  }
-
-  /**
-   * Hands a frame to the channel, behind every frame handed over before it (called under this
-   * connection's monitor, from any thread). Netty runs a write from another thread as a task on the
-   * event loop, but a write on the loop itself at once: so while frames from other threads wait in
-   * the loop's queue, a frame from the loop (the core draining its outbox on {@code onWritable}, a
-   * sender on the same loop) queues behind them as a task too, rather than overtake them.
-   */
-  private boolean write(ByteBuf frame) {
-    int bytes = frame.readableBytes();
-    QUEUED.addAndGet(this, bytes);
-    CountedWrite promise = new CountedWrite(this, bytes);
-    if (pendingTasks == 0 && channel.eventLoop().inEventLoop()) {
-      channel.write(frame, promise);
-      flushSoon();
+      if (closing) {
+        return false;
+      }
+      for (OutboundMessage message : messages) {
+        add(message);
+      }
+      if (!messages.isEmpty()) {
+        flushSoon();
+      }
       return true;
     }
-    PENDING_TASKS.incrementAndGet(this);
-    try {
-      channel.eventLoop().execute(() -> {
-        PENDING_TASKS.decrementAndGet(this);
-        channel.write(frame, promise);
-        flushSoon();
-      });
-    } catch (RejectedExecutionException e) {
-      PENDING_TASKS.decrementAndGet(this);
-      frame.release(); // the loops are stopped: the channel is closed already
-      written(bytes);
+  }
+
+  /** Appends the frame of {@code message} to what the next flush hands over (under this). */
+  private void add(OutboundMessage message) {
+    int bytes = SharedFrames.frameSize(message.size());
+    QUEUED.addAndGet(this, bytes);
+    if (SharedFrames.isShared(message)) {
+      head = join(join(head, tail), frames.shared(channel.alloc(), message));
+      tail = null;
+    } else {
+      if (tail == null) {
+        tail = channel.alloc().directBuffer(Math.max(MIN_TAIL, bytes));
+      }
+      SharedFrames.write(tail, message);
     }
-    return true;
+  }
+
+  /** {@code first} then {@code second}, as one buffer; either may be null. */
+  private ByteBuf join(ByteBuf first, ByteBuf second) {
+    if (first == null || second == null) {
+      return first == null ? second : first;
+    }
+    // No component limit: a limit would copy the shared frames into one buffer once passed; the
+    // core's send window bounds how many frames wait here.
+    CompositeByteBuf all = first instanceof CompositeByteBuf c ? c
+        : channel.alloc().compositeDirectBuffer(Integer.MAX_VALUE).addComponent(true, first);
+    return all.addComponent(true, second);
   }
 
   /**
-   * Flushes once the event loop has run what it is running now (event loop): the writes of one
-   * pass of the loop (every message its reads relayed to this connection) go out in one system
-   * call instead of one each.
+   * Schedules {@link #flushNow} unless it is (under this): the sends of one pass of the loops (every
+   * message their reads relayed to this connection) go out in one write and one system call.
    */
   private void flushSoon() {
-    if (!flushScheduled) {
-      flushScheduled = true;
+    if (flushScheduled) {
+      return;
+    }
+    try {
       channel.eventLoop().execute(this::flushNow);
+      flushScheduled = true;
+    } catch (RejectedExecutionException e) {
+      // The loops are stopped: the channel is closed already. Nobody is told the bytes are gone
+      // (that would call the core under this monitor); nothing is sent here any more either.
+      closing = true;
+      QUEUED.addAndGet(this, -releaseUnhanded());
     }
   }
 
+  /** Hands what was sent since the last flush to the channel, as one write, and flushes (event loop). */
   private void flushNow() {
-    flushScheduled = false;
-    channel.flush();
+    ByteBuf out;
+    synchronized (this) {
+      flushScheduled = false;
+      out = join(head, tail);
+      head = null;
+      tail = null;
+    }
+    if (out == null) {
+      return;
+    }
+    int bytes = out.readableBytes(); // exactly the frame bytes counted when they were sent
+    if (closeFrameSent) {
+      out.release(); // nothing may follow a close frame
+      written(bytes);
+      return;
+    }
+    channel.writeAndFlush(out, new CountedWrite(this, bytes));
+  }
+
+  /** Releases what was sent and not handed to the channel (the connection is gone), and uncounts it. */
+  private void discardUnhanded() {
+    int bytes;
+    synchronized (this) {
+      bytes = releaseUnhanded();
+    }
+    if (bytes > 0) {
+      written(bytes);
+    }
+  }
+
+  /** Releases what was sent and not handed to the channel (under this); returns its bytes. */
+  private int releaseUnhanded() {
+    int bytes = release(head) + release(tail);
+    head = null;
+    tail = null;
+    return bytes;
+  }
+
+  private static int release(ByteBuf buffer) {
+    if (buffer == null) {
+      return 0;
+    }
+    int bytes = buffer.readableBytes();
+    buffer.release();
+    return bytes;
   }
 
   @Override
@@ -203,6 +274,7 @@ final class NettyConnection implements Connection {
   /** Our close: the close frame behind what is queued, then TCP once the peer answers it. */
   private void startClose(int code, String reason) {
     record(code, reason, false);
+    flushNow(); // what was sent before the close, ahead of its frame
     if (!closeFrameSent && channel.isActive()) {
       closeFrameSent = true;
       channel.writeAndFlush(ControlFrameBytes.close(channel.alloc(), code, reason));
@@ -306,6 +378,7 @@ final class NettyConnection implements Connection {
     synchronized (this) {
       closing = true;
     }
+    discardUnhanded();
     ConnectionHandler h = handler;
     if (reported || h == null) {
       return;

@@ -3,8 +3,6 @@ package dev.signaling.transport.netty;
 import dev.signaling.core.spi.OutboundMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import java.util.List;
 
 /**
  * Turns the core's messages into the bytes of server-to-client text frames (FIN, opcode text, no
@@ -15,7 +13,8 @@ import java.util.List;
  * large messages are remembered by identity, since the core hands the same {@link
  * OutboundMessage} instance to every recipient of a broadcast. A message that is no longer
  * remembered is simply encoded again: sharing saves memory and copies, correctness never depends
- * on it. Small messages are copied behind their header, which costs no more than a reference.
+ * on it. Small messages are copied behind their header ({@link #write}, into the buffer of what a
+ * connection sends next), which costs no more than a reference.
  *
  * <p>A remembered message is forgotten once a whole {@link #FORGET_PERIOD_MILLIS} passed without
  * a recipient asking for it ({@link #forgetUnused}): a broadcast is encoded for all its recipients
@@ -43,36 +42,9 @@ final class SharedFrames {
   private int next;
   private boolean closed;
 
-  /** The frame bytes of {@code message}, for one recipient (the caller owns the reference). */
-  ByteBuf frame(ByteBufAllocator alloc, OutboundMessage message) {
-    return message.size() > SHARE_ABOVE ? shared(alloc, message) : copied(alloc, List.of(message), 0, 1);
-  }
-
-  /**
-   * The frame bytes of several messages, in order, as one buffer for one write: consecutive small
-   * messages share one buffer, large ones are shared as above.
-   */
-  ByteBuf frames(ByteBufAllocator alloc, List<OutboundMessage> messages) {
-    if (messages.size() == 1) {
-      return frame(alloc, messages.get(0));
-    }
-    CompositeByteBuf all = alloc.compositeDirectBuffer(messages.size());
-    int i = 0;
-    while (i < messages.size()) {
-      int end = i;
-      while (end < messages.size() && messages.get(end).size() <= SHARE_ABOVE) {
-        end++;
-      }
-      if (end > i) {
-        all.addComponent(true, copied(alloc, messages, i, end));
-      }
-      if (end < messages.size()) {
-        all.addComponent(true, shared(alloc, messages.get(end)));
-        end++;
-      }
-      i = end;
-    }
-    return all;
+  /** Whether {@code message} is shared between its recipients ({@link #shared}) rather than copied ({@link #write}). */
+  static boolean isShared(OutboundMessage message) {
+    return message.size() > SHARE_ABOVE;
   }
 
   /** Releases what is remembered; later large messages are encoded per recipient. */
@@ -101,7 +73,11 @@ final class SharedFrames {
     }
   }
 
-  private ByteBuf shared(ByteBufAllocator alloc, OutboundMessage message) {
+  /**
+   * The frame bytes of a large message, for one recipient (the caller owns the reference): the one
+   * encoding every recipient shares while it is remembered.
+   */
+  ByteBuf shared(ByteBufAllocator alloc, OutboundMessage message) {
     synchronized (this) {
       for (int i = 0; i < REMEMBERED; i++) {
         if (keys[i] == message) {
@@ -110,7 +86,7 @@ final class SharedFrames {
         }
       }
     }
-    ByteBuf frame = copied(alloc, List.of(message), 0, 1);
+    ByteBuf frame = copied(alloc, message);
     synchronized (this) {
       if (!closed) {
         forget(next);
@@ -123,18 +99,16 @@ final class SharedFrames {
     return frame;
   }
 
-  private static ByteBuf copied(ByteBufAllocator alloc, List<OutboundMessage> messages, int from, int to) {
-    int bytes = 0;
-    for (int i = from; i < to; i++) {
-      bytes += frameSize(messages.get(i).size());
-    }
-    ByteBuf buffer = alloc.directBuffer(bytes);
-    for (int i = from; i < to; i++) {
-      OutboundMessage message = messages.get(i);
-      putHeader(buffer, message.size());
-      buffer.writeBytes(message.payload());
-    }
+  private static ByteBuf copied(ByteBufAllocator alloc, OutboundMessage message) {
+    ByteBuf buffer = alloc.directBuffer(frameSize(message.size()));
+    write(buffer, message);
     return buffer;
+  }
+
+  /** Appends the frame of {@code message} (header, then payload) to {@code buffer}. */
+  static void write(ByteBuf buffer, OutboundMessage message) {
+    putHeader(buffer, message.size());
+    buffer.writeBytes(message.payload());
   }
 
   /** Header plus payload of a server frame with {@code size} payload bytes. */

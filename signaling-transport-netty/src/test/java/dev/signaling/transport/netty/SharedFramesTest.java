@@ -16,8 +16,8 @@ class SharedFramesTest {
   @Test
   void aLargeMessage_isEncodedOnceForAllRecipients_andForgottenAfterAPeriodWithoutThem() {
     OutboundMessage large = OutboundMessage.ofText("x".repeat(SharedFrames.SHARE_ABOVE + 1));
-    ByteBuf first = frames.frame(alloc, large);
-    ByteBuf second = frames.frame(alloc, large);
+    ByteBuf first = frames.shared(alloc, large);
+    ByteBuf second = frames.shared(alloc, large);
     assertThat(second.unwrap()).as("one encoding, shared").isSameAs(first);
     second.release();
     first.release();
@@ -25,14 +25,14 @@ class SharedFramesTest {
 
     frames.forgetUnused(); // asked for during this period: kept
     assertThat(first.refCnt()).isEqualTo(1);
-    ByteBuf third = frames.frame(alloc, large);
+    ByteBuf third = frames.shared(alloc, large);
     assertThat(third.unwrap()).isSameAs(first);
     third.release();
 
     frames.forgetUnused(); // asked for again: kept
     frames.forgetUnused(); // a whole period without a recipient: released
     assertThat(first.refCnt()).as("forgotten").isZero();
-    ByteBuf again = frames.frame(alloc, large);
+    ByteBuf again = frames.shared(alloc, large);
     assertThat(again).as("encoded anew").isNotSameAs(first);
     again.release();
     frames.close();
