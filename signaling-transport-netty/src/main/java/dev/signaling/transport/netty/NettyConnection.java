@@ -173,17 +173,31 @@ final class NettyConnection implements Connection {
     }
   }
 
-  /** Hands what was sent since the last flush to the channel, as one write, and flushes (event loop). */
+  /** The flush task: {@link #flush}, unless the loop's {@link FlushBudget} says after its next reads. */
   private void flushNow() {
+    flush(false);
+  }
+
+  /**
+   * Hands what was sent since the last flush to the channel, as one write, and flushes (event
+   * loop); {@code force}: whatever the loop wrote in this turn (the frames before our close frame).
+   */
+  private void flush(boolean force) {
     ByteBuf out;
     synchronized (this) {
+      if (head == null && tail == null) {
+        flushScheduled = false;
+        return;
+      }
+      int waiting = (head == null ? 0 : head.readableBytes()) + (tail == null ? 0 : tail.readableBytes());
+      if (!force && !FlushBudget.take(channel.eventLoop(), waiting)
+          && FlushBudget.later(channel.eventLoop(), this::flushNow)) {
+        return; // still scheduled: what is sent meanwhile joins this flush
+      }
       flushScheduled = false;
       out = join(head, tail);
       head = null;
       tail = null;
-    }
-    if (out == null) {
-      return;
     }
     int bytes = out.readableBytes(); // exactly the frame bytes counted when they were sent
     if (closeFrameSent) {
@@ -274,7 +288,7 @@ final class NettyConnection implements Connection {
   /** Our close: the close frame behind what is queued, then TCP once the peer answers it. */
   private void startClose(int code, String reason) {
     record(code, reason, false);
-    flushNow(); // what was sent before the close, ahead of its frame
+    flush(true); // what was sent before the close, ahead of its frame
     if (!closeFrameSent && channel.isActive()) {
       closeFrameSent = true;
       channel.writeAndFlush(ControlFrameBytes.close(channel.alloc(), code, reason));
