@@ -161,9 +161,10 @@ class CloseTest {
         client.close();
         assertThat((System.nanoTime() - start) / 1_000_000).as("close() in ms").isLessThan(5_000);
         a.await(Closed.class);
-        accepted.setSoTimeout((int) Loopback.TIMEOUT.toMillis());
-        // Whatever part of the upgrade request was written, the read ends: the client dropped the socket.
-        assertThat(accepted.getInputStream().readAllBytes()).isNotNull();
+        // Not checked: that the socket is dropped. JDK 17's HttpClient drops it when close()
+        // cancels the upgrade, except in a few percent of tries (3 of 80 here: the cancel meets the
+        // request early), where it stays open, even past the connect timeout and a collection of
+        // the closed client, until the server ends it (docs/client.md).
       }
     }
   }
