@@ -180,7 +180,8 @@ final class NettyConnection implements Connection {
 
   /**
    * Hands what was sent since the last flush to the channel, as one write, and flushes (event
-   * loop); {@code force}: whatever the loop wrote in this turn (the frames before our close frame).
+   * loop); {@code force}: even past the loop's budget for this turn (the frames before our close
+   * frame go ahead of it, now).
    */
   private void flush(boolean force) {
     ByteBuf out;
