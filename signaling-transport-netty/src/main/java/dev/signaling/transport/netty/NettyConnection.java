@@ -6,11 +6,8 @@ import dev.signaling.core.spi.ConnectionHandler;
 import dev.signaling.core.spi.InboundBudget;
 import dev.signaling.core.spi.OutboundMessage;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.DefaultChannelPromise;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -132,7 +129,8 @@ final class NettyConnection implements Connection {
     int bytes = SharedFrames.frameSize(message.size());
     QUEUED.addAndGet(this, bytes);
     if (SharedFrames.isShared(message)) {
-      head = join(join(head, tail), frames.shared(channel.alloc(), message));
+      head = FrameBuffers.join(channel.alloc(), FrameBuffers.join(channel.alloc(), head, tail),
+          frames.shared(channel.alloc(), message));
       tail = null;
     } else {
       if (tail == null) {
@@ -140,18 +138,6 @@ final class NettyConnection implements Connection {
       }
       SharedFrames.write(tail, message);
     }
-  }
-
-  /** {@code first} then {@code second}, as one buffer; either may be null. */
-  private ByteBuf join(ByteBuf first, ByteBuf second) {
-    if (first == null || second == null) {
-      return first == null ? second : first;
-    }
-    // No component limit: a limit would copy the shared frames into one buffer once passed; the
-    // core's send window bounds how many frames wait here.
-    CompositeByteBuf all = first instanceof CompositeByteBuf c ? c
-        : channel.alloc().compositeDirectBuffer(Integer.MAX_VALUE).addComponent(true, first);
-    return all.addComponent(true, second);
   }
 
   /**
@@ -196,7 +182,7 @@ final class NettyConnection implements Connection {
         return; // still scheduled: what is sent meanwhile joins this flush
       }
       flushScheduled = false;
-      out = join(head, tail);
+      out = FrameBuffers.join(channel.alloc(), head, tail);
       head = null;
       tail = null;
     }
@@ -206,7 +192,7 @@ final class NettyConnection implements Connection {
       written(bytes);
       return;
     }
-    channel.writeAndFlush(out, new CountedWrite(this, bytes));
+    channel.writeAndFlush(out, new CountedWrite(channel, this, bytes));
   }
 
   /** Releases what was sent and not handed to the channel (the connection is gone), and uncounts it. */
@@ -222,18 +208,9 @@ final class NettyConnection implements Connection {
 
   /** Releases what was sent and not handed to the channel (under this); returns its bytes. */
   private int releaseUnhanded() {
-    int bytes = release(head) + release(tail);
+    int bytes = FrameBuffers.release(head) + FrameBuffers.release(tail);
     head = null;
     tail = null;
-    return bytes;
-  }
-
-  private static int release(ByteBuf buffer) {
-    if (buffer == null) {
-      return 0;
-    }
-    int bytes = buffer.readableBytes();
-    buffer.release();
     return bytes;
   }
 
@@ -440,23 +417,5 @@ final class NettyConnection implements Connection {
   @Override
   public String toString() {
     return "NettyConnection[" + id + ']';
-  }
-
-  /** The promise of one write: gives its bytes back to the count when the write completes. */
-  private static final class CountedWrite extends DefaultChannelPromise implements ChannelFutureListener {
-    private final NettyConnection connection;
-    private final int bytes;
-
-    CountedWrite(NettyConnection connection, int bytes) {
-      super(connection.channel);
-      this.connection = connection;
-      this.bytes = bytes;
-      addListener(this);
-    }
-
-    @Override
-    public void operationComplete(ChannelFuture future) {
-      connection.written(bytes);
-    }
   }
 }
