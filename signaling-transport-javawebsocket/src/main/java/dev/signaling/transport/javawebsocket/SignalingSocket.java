@@ -402,10 +402,13 @@ final class SignalingSocket extends WebSocketImpl implements InboundAccount {
       }
       endpoint.forget(this);
       Close handshake = firstClose;
-      if (code == CloseFrame.ABNORMAL_CLOSE && handshake != null) {
-        // The TCP connection ended after a close frame went out but before the library marked the
-        // close as under way (it sends the frame first): a race in 1.6.0 that turns a clean
-        // close into 1006. Report the close handshake that actually took place.
+      if (handshake != null && (code == CloseFrame.ABNORMAL_CLOSE || !handshake.remote())) {
+        // Report the close handshake that actually took place, in two races of 1.6.0:
+        // * the TCP connection ended after a close frame went out but before the library marked
+        //   the close as under way (it sends the frame first), which turns a clean close into 1006;
+        // * we started the close, and the peer's echo was decoded before the flush-and-close that
+        //   follows our frame (deferred to the timer thread above, and the selector reads on
+        //   meanwhile): the library then reports the echo, as if the peer had started the close.
         connection.closed(handshake.code(), handshake.reason(), handshake.remote());
       } else {
         connection.closed(code, message == null ? "" : message, remote);

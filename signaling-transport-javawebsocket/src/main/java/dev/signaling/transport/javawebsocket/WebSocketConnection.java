@@ -28,6 +28,13 @@ final class WebSocketConnection implements Connection {
   /** How long an abort waits for its close frame before it drops the TCP connection. */
   private static final long ABORT_GRACE_MILLIS = 1000;
 
+  /**
+   * The largest backlog an abort still sends its close frame behind: a socket takes this much at
+   * once, so the frame does not wait. It also covers the upgrade answer, which counts as queued
+   * until the selector reports it written, possibly after the hub has seen the connection open.
+   */
+  private static final long ABORT_SMALL_BACKLOG_BYTES = 16 * 1024;
+
   private final SignalingSocket socket;
   private final WebSocketEndpoint endpoint;
   /** Whether the close was reported to the handler; set once, through {@link #CLOSE_REPORTED}. */
@@ -139,9 +146,9 @@ final class WebSocketConnection implements Connection {
     synchronized (this) {
       closing = true;
     }
-    if (socket.queuedBytes() == 0 && socket.isOpen()) {
-      // Nothing queued, so the close frame goes out at once; the timer bounds the wait in case
-      // the peer's receive window is full.
+    if (socket.queuedBytes() <= ABORT_SMALL_BACKLOG_BYTES && socket.isOpen()) {
+      // Little or nothing queued, so the close frame goes out at once; the timer bounds the wait
+      // in case the peer's receive window is full.
       socket.close(code, reason);
       // Cancelled when the connection closes sooner, so that the task does not keep the socket
       // (and whatever it holds) for the whole grace period.
