@@ -122,11 +122,6 @@ final class Listeners {
       Throwable cause = bound.cause();
       throw new SignalingException("cannot listen on port " + port + " of " + host + ": " + cause.getMessage(), cause);
     }
-    Channel listening = bound.channel();
-    // The bind completes before the channel asks its loop to read (a task queued behind it). Once
-    // that task ran, a connection made after start() returned is accepted by the loop's next pass,
-    // which is what a close right after start relies on to answer it rather than reset it.
-    listening.eventLoop().submit(() -> { }).awaitUninterruptibly();
-    return listening;
+    return bound.channel();
   }
 }
