@@ -12,13 +12,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -27,14 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a server: checks that the port is free, creates the hub (joining the cluster, if any),
- * then binds the listening sockets on the event loops. Whatever fails releases what was taken
+ * then binds the listening socket on the accept loop. Whatever fails releases what was taken
  * before it.
  */
 final class Listeners {
 
   private static final Logger log = LoggerFactory.getLogger(Listeners.class);
 
-  /** Pending TCP connections the kernel may hold per listening socket, for reconnect storms. */
+  /** Pending TCP connections the kernel may hold for the listening socket, for reconnect storms. */
   private static final int ACCEPT_BACKLOG = 1024;
   /**
    * A channel stops being writable above this many queued bytes and is writable again below the
@@ -74,17 +71,17 @@ final class Listeners {
       PingSweep.start(loops.group(), state.channels, config.pingInterval().toNanos());
       loops.group().next().scheduleAtFixedRate(state.frames::forgetUnused, SharedFrames.FORGET_PERIOD_MILLIS,
           SharedFrames.FORGET_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-      List<Channel> listeners = bind(loops, state, host, free.getPort());
-      log.info("Signaling server listening on {}:{} ({}; Netty {}, {} event loops, {} listening sockets; origins: {})",
+      Channel listening = bind(loops, state, host, free.getPort());
+      log.info("Signaling server listening on {}:{} ({}; Netty {}, {} I/O event loops and one accepting; origins: {})",
           host, free.getPort(), tls == null ? "ws" : "wss, TLS by " + tls.provider(), loops.epoll() ? "epoll" : "NIO", loops.threads(),
-          listeners.size(), allowedOrigins.allowsAny() ? "any" : allowedOrigins.origins());
+          allowedOrigins.allowsAny() ? "any" : allowedOrigins.origins());
       if (!loops.epoll()) {
         log.debug("epoll unavailable", EventLoops.epollUnavailabilityCause());
       }
-      return SignalingServer.started(host, free.getAddress(), free.getPort(), hub, state, loops, listeners);
+      return SignalingServer.started(host, free.getAddress(), free.getPort(), hub, state, loops, listening);
     } catch (RuntimeException | Error e) {
       if (loops != null) {
-        loops.group().shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        loops.shutDown(0);
       }
       hub.close();
       if (tls != null) {
@@ -96,9 +93,8 @@ final class Listeners {
   }
 
   /**
-   * Binds {@code host:port} once, without {@code SO_REUSEPORT}, and lets it go: so a port that any
-   * socket listens on (even one of ours with {@code SO_REUSEPORT}) is reported as in use, and
-   * port {@code 0} becomes a real one before the hub is created.
+   * Binds {@code host:port} once and lets it go: so a port in use is reported, and port {@code 0}
+   * becomes a real one, before the hub is created (which may join a cluster).
    */
   private static InetSocketAddress probe(String host, int port) {
     try (ServerSocketChannel channel = ServerSocketChannel.open()) {
@@ -111,9 +107,9 @@ final class Listeners {
     }
   }
 
-  private static List<Channel> bind(EventLoops loops, ServerState state, String host, int port) {
+  private static Channel bind(EventLoops loops, ServerState state, String host, int port) {
     ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(loops.group())
+        .group(loops.acceptor(), loops.group())
         .channel(loops.serverChannel())
         .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -121,19 +117,11 @@ final class Listeners {
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childOption(ChannelOption.RECVBUF_ALLOCATOR, READS)
         .childHandler(new ChannelSetup(state));
-    if (loops.epoll()) {
-      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+    ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      throw new SignalingException("cannot listen on port " + port + " of " + host + ": " + cause.getMessage(), cause);
     }
-    List<Channel> listeners = new ArrayList<>();
-    for (int i = 0; i < loops.acceptors(); i++) {
-      ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
-      if (!bound.isSuccess()) {
-        listeners.forEach(Channel::close);
-        Throwable cause = bound.cause();
-        throw new SignalingException("cannot listen on port " + port + " of " + host + ": " + cause.getMessage(), cause);
-      }
-      listeners.add(bound.channel());
-    }
-    return listeners;
+    return bound.channel();
   }
 }

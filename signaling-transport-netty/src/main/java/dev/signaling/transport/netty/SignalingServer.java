@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running signaling server: the {@link SignalingHub} served over WebSocket by Netty, with {@code
  * GET /health} on the same port. The same API as the Java-WebSocket transport's server; this one
- * accepts and does I/O on as many event loops as the machine has cores (over Linux's epoll when
- * available, the JDK's NIO otherwise).
+ * does I/O on as many event loops as the machine has cores, and accepts on one more (over Linux's
+ * epoll when available, the JDK's NIO otherwise).
  *
  * <pre>{@code
  * try (SignalingServer server = SignalingServer.start(3001)) {
@@ -58,11 +57,11 @@ public final class SignalingServer implements RunningServer {
   private final SignalingHub hub;
   private final ServerState state;
   private final EventLoops loops;
-  private final List<Channel> listeners;
+  private final Channel listener;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SignalingServer(String host, InetAddress address, int port, SignalingHub hub, ServerState state,
-      EventLoops loops, List<Channel> listeners) {
+      EventLoops loops, Channel listener) {
     this.host = host;
     this.port = port;
     this.secure = state.tls != null;
@@ -70,7 +69,7 @@ public final class SignalingServer implements RunningServer {
     this.hub = hub;
     this.state = state;
     this.loops = loops;
-    this.listeners = listeners;
+    this.listener = listener;
   }
 
   /**
@@ -153,7 +152,7 @@ public final class SignalingServer implements RunningServer {
     state.markShuttingDown();
     // Connections the kernel completed before now are accepted (first pass) and registered with
     // their loops (second pass), so they get the same close as every other, not a reset when the
-    // listening sockets close under them.
+    // listening socket closes under them.
     loops.settle(STOP_TIMEOUT_MILLIS);
     loops.settle(STOP_TIMEOUT_MILLIS);
     try {
@@ -164,9 +163,7 @@ public final class SignalingServer implements RunningServer {
     closeUnupgraded();
     state.channels.newCloseFuture().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
     state.channels.close().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
-    for (Channel listener : listeners) {
-      listener.close().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
-    }
+    listener.close().awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
     // What was accepted meanwhile is registered now: a loop that stops closes only the channels
     // registered with it, so a registration still queued then would leave its socket open.
     loops.settle(STOP_TIMEOUT_MILLIS);
@@ -175,8 +172,7 @@ public final class SignalingServer implements RunningServer {
     if (state.tls != null) {
       state.tls.close();
     }
-    loops.group().shutdownGracefully(0, STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-        .awaitUninterruptibly(2 * STOP_TIMEOUT_MILLIS);
+    loops.shutDown(STOP_TIMEOUT_MILLIS).awaitUninterruptibly(2 * STOP_TIMEOUT_MILLIS);
     log.info("Signaling server on {}:{} stopped", host, port);
   }
 
@@ -190,7 +186,7 @@ public final class SignalingServer implements RunningServer {
   }
 
   private boolean onOwnEventLoop() {
-    for (EventExecutor loop : loops.group()) {
+    for (EventExecutor loop : loops.all()) {
       if (loop.inEventLoop()) {
         return true;
       }
@@ -219,11 +215,6 @@ public final class SignalingServer implements RunningServer {
   /** Whether the event loops are epoll's (for tests of the choice). */
   boolean usesEpoll() {
     return loops.epoll();
-  }
-
-  /** How many listening sockets share the port (for tests). */
-  int acceptors() {
-    return listeners.size();
   }
 
   @Override
@@ -275,10 +266,10 @@ public final class SignalingServer implements RunningServer {
 
   /** Wires a started server together (called by {@link Listeners}). */
   static SignalingServer started(String host, InetAddress address, int port, SignalingHub hub, ServerState state,
-      EventLoops loops, List<Channel> listeners) {
-    SignalingServer server = new SignalingServer(host, address, port, hub, state, loops, listeners);
+      EventLoops loops, Channel listener) {
+    SignalingServer server = new SignalingServer(host, address, port, hub, state, loops, listener);
     state.onFatal(server::close);
-    for (EventExecutor loop : loops.group()) {
+    for (EventExecutor loop : loops.all()) {
       loop.terminationFuture().addListener(done -> {
         if (!server.closed.get()) {
           state.fatal(new IllegalStateException("event loop " + loop + " terminated unexpectedly", done.cause()));
