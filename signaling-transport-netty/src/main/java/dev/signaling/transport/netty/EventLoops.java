@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Measured with the server on one core, join storm of 5,000: accepting on the I/O loop, the storm
  * never settled (144 to 1,126 clients closed before their upgrade, in every run; 20 to 569 even
  * when a turn accepted up to 1,024); with the accept loop, every client was upgraded within 3 s
- * and the storm settled in 21–29 s (2 runs; the Java-WebSocket transport: 27 s).
+ * (the first 2 of 3 runs) and the storm settled in 21–39 s (the Java-WebSocket transport: 27 s).
  *
  * @param acceptor the loop that accepts
  * @param group the I/O loops; as many as the machine has cores
