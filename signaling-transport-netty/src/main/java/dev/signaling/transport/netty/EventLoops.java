@@ -117,10 +117,16 @@ record EventLoops(EventLoopGroup acceptor, EventLoopGroup group, Class<? extends
     return all;
   }
 
-  /** Stops every loop, the accept loop first; completes when all have stopped. */
-  Future<?> shutDown(long timeoutMillis) {
-    acceptor.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
-    return group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
+  /**
+   * Stops every loop, the accept loop first, each within {@code timeoutMillis}, and waits up to
+   * {@code waitMillis} for all of them to end.
+   */
+  void shutDown(long timeoutMillis, long waitMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    Future<?> accepting = acceptor.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
+    Future<?> io = group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
+    accepting.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    io.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   /** Why epoll is not used, or {@code null} when it is (for the start-up log line). */

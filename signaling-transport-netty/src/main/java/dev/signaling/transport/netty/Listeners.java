@@ -81,7 +81,7 @@ final class Listeners {
       return SignalingServer.started(host, free.getAddress(), free.getPort(), hub, state, loops, listening);
     } catch (RuntimeException | Error e) {
       if (loops != null) {
-        loops.shutDown(0);
+        loops.shutDown(0, 0);
       }
       hub.close();
       if (tls != null) {

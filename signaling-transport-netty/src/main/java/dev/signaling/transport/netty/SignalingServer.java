@@ -172,7 +172,7 @@ public final class SignalingServer implements RunningServer {
     if (state.tls != null) {
       state.tls.close();
     }
-    loops.shutDown(STOP_TIMEOUT_MILLIS).awaitUninterruptibly(2 * STOP_TIMEOUT_MILLIS);
+    loops.shutDown(STOP_TIMEOUT_MILLIS, 2 * STOP_TIMEOUT_MILLIS);
     log.info("Signaling server on {}:{} stopped", host, port);
   }
 
