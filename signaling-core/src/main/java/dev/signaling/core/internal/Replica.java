@@ -164,14 +164,18 @@ final class Replica {
       nodes.add(node);
     }
     nodes.bind(node, conn, origin);
-    Membership m = publish();
+    current = nodes.snapshot();
     // 4. presence join to every other registered connection; 5. participants to every one.
-    sink.joined(m, node, previous, fanout);
-    sink.listChanged(m, origin, fanout);
+    sink.joined(current, node, previous, fanout);
+    sink.listChanged(current, origin, fanout);
     // 6. Replay the roles of every other node to the newcomer.
     if (origin != null) {
       sink.registered(origin, node, nodes.values(), fanout);
     }
+    // Published for lock-free readers only now: a heartbeat fanned out over the new membership
+    // (by another connection's thread, or from another server) must find the newcomer's answer
+    // already queued ahead of it, never reach the newcomer first.
+    sink.published(current);
   }
 
   private void applyLeave(Event.Leave e, Fanout fanout) {
