@@ -172,9 +172,7 @@ final class Replica {
     if (origin != null) {
       sink.registered(origin, node, nodes.values(), fanout);
     }
-    // Published for lock-free readers only now: a heartbeat fanned out over the new membership
-    // (by another connection's thread, or from another server) must find the newcomer's answer
-    // already queued ahead of it, never reach the newcomer first.
+    // Published (to lock-free heartbeats) only now, so that none reaches the newcomer before its answer.
     sink.published(current);
   }
 
