@@ -1,5 +1,6 @@
 package dev.signaling.transport.netty;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -93,14 +94,13 @@ record EventLoops(EventLoopGroup acceptor, EventLoopGroup group, Class<? extends
    * complete before the loop looks at its sockets again. A task due at once, scheduled from a
    * task, waits for the loop's next turn, which starts with its I/O (see {@link FlushBudget}).
    */
-  private static Future<?> ioPass(EventExecutor loop) {
+  private static Future<?> ioPass(EventExecutor executor) {
+    EventLoop loop = (EventLoop) executor;
     Promise<Void> done = loop.newPromise();
     try {
       loop.execute(() -> {
-        try {
-          loop.schedule(() -> done.trySuccess(null), 0, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          done.trySuccess(null);
+        if (!FlushBudget.later(loop, () -> done.trySuccess(null))) {
+          done.trySuccess(null); // stopping: nothing left to wait for
         }
       });
     } catch (RejectedExecutionException e) {
