@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -47,6 +48,8 @@ final class Loop implements AutoCloseable {
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final List<WsConn> dirty = new ArrayList<>();
+  /** Where a connection with no partial frame reads (see {@link WsConn}); loop thread only. */
+  private final ByteBuffer sharedRead = ByteBuffer.allocate(1 << 20);
   private volatile boolean running = true;
   private volatile Handler handler;
   private ServerSocketChannel server;
@@ -117,6 +120,11 @@ final class Loop implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     });
+  }
+
+  /** The loop's read buffer, cleared; its contents are gone at the next call. */
+  ByteBuffer sharedReadBuffer() {
+    return sharedRead.clear();
   }
 
   /** Called by a connection that has frames to write at the end of this turn. */

@@ -37,7 +37,15 @@ final class WsConn {
   Object attachment;
 
   private State state;
-  private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER);
+  /**
+   * What this connection keeps between reads: a partial frame (or head) only. A read with
+   * nothing kept goes into the loop's shared buffer, so that 5,000 connections that each once
+   * got a 200 KB list do not each hold a buffer that size (1.3 GB in the generator, whose
+   * collector then spent a third of the machine faulting in pages during a join storm).
+   */
+  private ByteBuffer kept = ByteBuffer.allocate(INITIAL_BUFFER);
+  /** The buffer being parsed: {@link #kept} or the loop's shared one. */
+  private ByteBuffer in;
   /** Guarded by this: bytes waiting to be written. */
   private ByteBuffer out = ByteBuffer.allocate(INITIAL_BUFFER);
   private boolean writeInterest;
@@ -214,6 +222,8 @@ final class WsConn {
 
   void onReadable(Loop.Handler handler) throws IOException {
     for (int round = 0; round < 16 && state != State.CLOSED; round++) {
+      boolean shared = kept.position() == 0;
+      in = shared ? loop.sharedReadBuffer() : kept;
       int n = ch.read(in);
       if (n < 0) {
         close(handler);
@@ -225,18 +235,32 @@ final class WsConn {
       if (state == State.CLOSED) {
         return;
       }
-      in.compact();
-      if (needed > in.capacity()) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(needed, in.capacity() * 2));
-        in.flip();
-        bigger.put(in);
-        in = bigger;
-      } else if (in.position() == 0 && in.capacity() > 1 << 20) {
-        in = ByteBuffer.allocate(INITIAL_BUFFER);
-      }
+      keep(needed, shared);
       if (n == 0 || (!full && needed <= 0)) {
         return;
       }
+    }
+  }
+
+  /** Moves what is left unparsed in {@link #in} into {@link #kept}, sized for {@code needed} bytes. */
+  private void keep(int needed, boolean shared) {
+    if (shared) {
+      if (in.hasRemaining()) {
+        if (Math.max(needed, in.remaining()) > kept.capacity()) {
+          kept = ByteBuffer.allocate(Math.max(needed, in.remaining()));
+        }
+        kept.put(in);
+      }
+      return;
+    }
+    kept.compact();
+    if (needed > kept.capacity()) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(needed, kept.capacity() * 2));
+      kept.flip();
+      bigger.put(kept);
+      kept = bigger;
+    } else if (kept.position() == 0 && kept.capacity() > INITIAL_BUFFER) {
+      kept = ByteBuffer.allocate(INITIAL_BUFFER);
     }
   }
 
