@@ -80,8 +80,7 @@ final class HttpGate extends SimpleChannelInboundHandler<HttpObject> {
       return;
     }
     answered = true;
-    NettyConnection connection = new NettyConnection(channel, server.nextId(), handshake(channel, request),
-        server.frames);
+    NettyConnection connection = new NettyConnection(channel, server.nextId(), handshake(channel, request), server);
     // From here on the WebSocket pipeline gives the slot and the budget account back at the close.
     InboundBudget.Account account = server.inbound.open(connection::shed);
     new Handshaker(request.uri(), setup.decoderConfig(), account).handshake(channel, new DefaultFullHttpRequest(

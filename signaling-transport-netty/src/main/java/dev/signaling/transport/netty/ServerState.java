@@ -78,8 +78,8 @@ final class ServerState {
    * An {@link Error} such as {@code OutOfMemoryError} reached a transport thread, or an event loop
    * died: the server can no longer be trusted to serve, so it fails the hub (every client gets
    * {@code 1011}, the listener hears of it) and closes itself (the port is freed) rather than linger
-   * half alive. Runs the close on a thread of its own, since the caller may be an event loop that
-   * the close waits for.
+   * half alive. Fails the hub and closes on a thread of its own, since the caller may be an event
+   * loop that the close waits for, or hold the core's monitors (a send that found no memory).
    */
   void fatal(Throwable error) {
     if (!fatal.compareAndSet(false, true)) {
@@ -87,10 +87,17 @@ final class ServerState {
     }
     log.error("Fatal error in the Netty transport; the signaling server closes itself", error);
     markShuttingDown();
-    hub.fail(error);
-    Thread closer = new Thread(onFatal, "signaling-fatal-close");
+    Thread closer = new Thread(() -> {
+      hub.fail(error);
+      onFatal.run();
+    }, "signaling-fatal-close");
     closer.setDaemon(true);
     closer.start();
+  }
+
+  /** Whether {@link #fatal} was called: nothing more is worth allocating for. */
+  boolean failed() {
+    return fatal.get();
   }
 
   /** The upgraded connections open now. */
