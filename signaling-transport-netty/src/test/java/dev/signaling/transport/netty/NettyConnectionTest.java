@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signaling.core.HandshakeRequest;
 import dev.signaling.core.SignalingConfig;
 import dev.signaling.core.SignalingHub;
+import dev.signaling.core.SignalingListener;
 import dev.signaling.core.spi.AllowedOrigins;
 import dev.signaling.core.spi.OutboundMessage;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +15,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** What a connection does when Netty cannot give it a buffer, on a real (embedded) channel. */
@@ -44,7 +46,15 @@ class NettyConnectionTest {
   @Test
   void whenNoBufferCanBeAllocated_theSendIsRefused_andTheServerClosesItself_ratherThanLingerHalfAlive()
       throws Exception {
-    ServerState server = new ServerState(SignalingHub.create(SignalingConfig.defaults()), null, AllowedOrigins.ANY);
+    AtomicReference<Throwable> hubFailedWith = new AtomicReference<>();
+    SignalingListener listener = new SignalingListener() {
+      @Override
+      public void serverFailed(Throwable cause) {
+        hubFailedWith.set(cause);
+      }
+    };
+    ServerState server = new ServerState(SignalingHub.create(SignalingConfig.defaults(), listener), null,
+        AllowedOrigins.ANY);
     CountDownLatch closing = new CountDownLatch(1);
     server.onFatal(closing::countDown);
     EmbeddedChannel channel = new EmbeddedChannel();
@@ -57,6 +67,8 @@ class NettyConnectionTest {
     assertThat(sent).as("the send went nowhere").isFalse();
     assertThat(closing.await(5, TimeUnit.SECONDS)).as("the server closes itself").isTrue();
     assertThat(server.isShuttingDown()).isTrue();
+    assertThat(hubFailedWith.get()).as("the hub failed first (every client 1011)")
+        .isInstanceOf(OutOfMemoryError.class).hasMessageContaining("direct buffer memory");
     assertThat(connection.send(OutboundMessage.ofText("{}"))).as("nothing is taken after that").isFalse();
     channel.finishAndReleaseAll();
   }
