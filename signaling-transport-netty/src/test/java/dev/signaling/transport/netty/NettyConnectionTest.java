@@ -70,6 +70,11 @@ class NettyConnectionTest {
     assertThat(hubFailedWith.get()).as("the hub failed first (every client 1011)")
         .isInstanceOf(OutOfMemoryError.class).hasMessageContaining("direct buffer memory");
     assertThat(connection.send(OutboundMessage.ofText("{}"))).as("nothing is taken after that").isFalse();
+    EmbeddedChannel other = new EmbeddedChannel();
+    NettyConnection another = new NettyConnection(other, "n2", HandshakeRequest.none(), server);
+    assertThat(another.send(OutboundMessage.ofText("{}")))
+        .as("nor by another connection of the failed server, which would only stall on memory again").isFalse();
     channel.finishAndReleaseAll();
+    other.finishAndReleaseAll();
   }
 }
