@@ -35,6 +35,18 @@ final class Broadcasts implements ReplicaSink {
   @Override
   public void joined(Membership current, Node node, Participant previous, Fanout fanout) {
     fanout.toAllBut(current, node.session, Codec.presence("join", node.participant));
+    tellJoined(node, previous);
+  }
+
+  /** In one pass over the connections (a join storm makes one per join, under the state lock). */
+  @Override
+  public void joinedWithList(Membership current, Node node, Participant previous, Session answered,
+      Fanout fanout) {
+    fanout.changeToAll(current, node.session, Codec.presence("join", node.participant), answered);
+    tellJoined(node, previous);
+  }
+
+  private void tellJoined(Node node, Participant previous) {
     if (previous == null) {
       listener.nodeJoined(node.participant);
     } else {
@@ -64,6 +76,13 @@ final class Broadcasts implements ReplicaSink {
   @Override
   public void left(Membership current, Participant gone, Session except, Fanout fanout) {
     fanout.toAllBut(current, except, Codec.presence("leave", gone));
+    listener.nodeLeft(gone);
+  }
+
+  /** In one pass over the connections, as {@link #joinedWithList}. */
+  @Override
+  public void leftWithList(Membership current, Participant gone, Session except, Fanout fanout) {
+    fanout.changeToAll(current, except, Codec.presence("leave", gone), null);
     listener.nodeLeft(gone);
   }
 

@@ -62,6 +62,22 @@ final class Fanout {
     broadcastTo(m);
   }
 
+  /**
+   * {@link #toAllBut} then {@link #snapshotToAll}, in one pass: {@code presence} to every
+   * connection of {@code m} but {@code except}, then the list to each.
+   */
+  void changeToAll(Membership m, Session except, Outgoing presence, Session answered) {
+    for (Session s : m.sessions()) {
+      if (s.enqueueChange(s == except ? null : presence, m, s == answered)) {
+        overflow(s);
+      }
+    }
+    if (answered != null) {
+      this.answered = answered;
+    }
+    broadcastTo(m);
+  }
+
   private void broadcastTo(Membership m) {
     if (all == null) {
       all = new ArrayList<>(1);

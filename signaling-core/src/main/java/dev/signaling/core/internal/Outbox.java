@@ -151,17 +151,49 @@ final class Outbox {
    *     unsent answer is still one
    */
   synchronized void enqueueSnapshot(Membership membership, boolean answer) {
-    if (closing) {
-      return;
+    if (!closing) {
+      queueSnapshot(takeSnapshot(), membership, answer);
     }
-    if (pendingSnapshot != null) {
-      // Taken out rather than left behind as a tombstone: a client that lags through a join
-      // storm would otherwise queue one per join. Searched from the tail, where a storm keeps it.
-      queue.removeLastOccurrence(pendingSnapshot);
-      pendingSnapshot.membership = membership;
-      pendingSnapshot.answer |= answer;
-    } else {
+  }
+
+  /**
+   * {@link #enqueue} of {@code presence} (unless null), then {@link #enqueueSnapshot}: what a join
+   * queues for every connection, under one monitor instead of two (a join storm does it for every
+   * connection at every join, under the state lock).
+   *
+   * @return whether the connection is now over its slow-consumer limit
+   */
+  synchronized boolean enqueueChange(Outgoing presence, Membership membership, boolean answer) {
+    if (closing) {
+      return false;
+    }
+    PendingSnapshot snapshot = takeSnapshot();
+    boolean over = presence != null && append(presence);
+    queueSnapshot(snapshot, membership, answer);
+    return over;
+  }
+
+  /**
+   * Takes the unsent snapshot, if any, out of the queue: it moves to the end with each newer
+   * version. Taken out rather than left behind as a tombstone: a client that lags through a join
+   * storm would otherwise queue one per join. A storm keeps it last, where it is looked for first.
+   */
+  private PendingSnapshot takeSnapshot() {
+    PendingSnapshot snapshot = pendingSnapshot;
+    if (snapshot != null && queue.peekLast() == snapshot) {
+      queue.pollLast();
+    } else if (snapshot != null) {
+      queue.removeLastOccurrence(snapshot);
+    }
+    return snapshot;
+  }
+
+  private void queueSnapshot(PendingSnapshot snapshot, Membership membership, boolean answer) {
+    if (snapshot == null) {
       pendingSnapshot = new PendingSnapshot(membership, answer);
+    } else {
+      snapshot.membership = membership;
+      snapshot.answer |= answer;
     }
     queue().add(pendingSnapshot);
     backlog = true;

@@ -164,10 +164,9 @@ final class Replica {
       nodes.add(node);
     }
     nodes.bind(node, conn, origin);
-    current = nodes.snapshot();
+    current = existing == null ? current.with(node) : nodes.snapshot(); // current: the table before
     // 4. presence join to every other registered connection; 5. participants to every one.
-    sink.joined(current, node, previous, fanout);
-    sink.listChanged(current, origin, fanout);
+    sink.joinedWithList(current, node, previous, origin, fanout);
     // 6. Replay the roles of every other node to the newcomer.
     if (origin != null) {
       sink.registered(origin, node, nodes.values(), fanout);
@@ -418,9 +417,10 @@ final class Replica {
   private void removeNode(String nodeId, boolean sendParticipants, Fanout fanout) {
     Node node = nodes.remove(nodeId);
     Membership m = publish();
-    sink.left(m, node.participant, node.session, fanout);
     if (sendParticipants) {
-      sink.listChanged(m, null, fanout);
+      sink.leftWithList(m, node.participant, node.session, fanout);
+    } else {
+      sink.left(m, node.participant, node.session, fanout);
     }
   }
 

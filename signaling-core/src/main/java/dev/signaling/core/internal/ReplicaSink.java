@@ -17,6 +17,16 @@ interface ReplicaSink {
   void joined(Membership current, Node node, Participant previous, Fanout fanout);
 
   /**
+   * A node joined (as {@link #joined}) and so the list changed (as {@link #listChanged}); {@code
+   * answered} is the local connection whose register this answers, or null.
+   */
+  default void joinedWithList(Membership current, Node node, Participant previous, Session answered,
+      Fanout fanout) {
+    joined(current, node, previous, fanout);
+    listChanged(current, answered, fanout);
+  }
+
+  /**
    * The participants list changed.
    *
    * @param answered the local connection whose register this answers, or null
@@ -28,6 +38,12 @@ interface ReplicaSink {
 
   /** A node left; {@code except} (its own session, if any) is not told. */
   void left(Membership current, Participant gone, Session except, Fanout fanout);
+
+  /** A node left (as {@link #left}) and so the list changed (as {@link #listChanged}, answering no one). */
+  default void leftWithList(Membership current, Participant gone, Session except, Fanout fanout) {
+    left(current, gone, except, fanout);
+    listChanged(current, null, fanout);
+  }
 
   /** Roles were assigned (registered node or not); {@code message} is their role-assign. */
   void rolesAssigned(Event.AssignRoles assignment, Outgoing message, Fanout fanout);

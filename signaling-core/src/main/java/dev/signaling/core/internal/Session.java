@@ -333,6 +333,11 @@ final class Session implements ConnectionHandler {
     outbox.enqueueSnapshot(membership, answer);
   }
 
+  /** See {@link Outbox#enqueueChange}. */
+  boolean enqueueChange(Outgoing presence, Membership membership, boolean answer) {
+    return outbox.enqueueChange(presence, membership, answer);
+  }
+
   /** See {@link Outbox#enqueueClose}. */
   void enqueueClose(int code, String reason) {
     outbox.enqueueClose(code, reason);
