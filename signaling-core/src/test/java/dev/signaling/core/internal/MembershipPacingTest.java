@@ -126,6 +126,20 @@ class MembershipPacingTest {
   }
 
   @Test
+  void aNewerChangeBehindAWaitingMessage_takesTheWaitingListBehindIt() {
+    WireLog.Peer a = wire.registered("a");
+    WireLog.Peer b = wire.registered("b");
+    wire.registered("c"); // waits for a
+    wire.take();
+    String signal = "{\"type\":\"signal\",\"from\":\"b\",\"to\":\"a\",\"payload\":1}";
+    b.send(signal);
+    wire.registered("d"); // the list waiting for a is no longer last in its queue
+    wire.time.advance(INTERVAL);
+    assertThat(wire.takeFor(a)).as("the older list skipped, the newest after the newest join").containsExactly(
+        join("c"), signal, join("d"), list("a", "b", "c", "d"));
+  }
+
+  @Test
   void changesStillWaiting_goOutBeforeTheShutdownClose() {
     WireLog.Peer a = wire.registered("a");
     wire.registered("b");
