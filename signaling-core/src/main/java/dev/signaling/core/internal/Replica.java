@@ -164,7 +164,7 @@ final class Replica {
       nodes.add(node);
     }
     nodes.bind(node, conn, origin);
-    current = existing == null ? current.with(node) : nodes.snapshot(); // current: the table before
+    current = existing == null ? current.with(node) : nodes.snapshot(); // current mirrors the table
     // 4. presence join to every other registered connection; 5. participants to every one.
     sink.joinedWithList(current, node, previous, origin, fanout);
     // 6. Replay the roles of every other node to the newcomer.
